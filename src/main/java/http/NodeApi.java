@@ -1,0 +1,51 @@
+package http;
+
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import topology.InstanceKey;
+import topology.InstanceView;
+import topology.TopologySnapshot;
+
+/**
+ * What the HTTP layer asks of the node it runs on. Implemented in {@code actors.node} over the
+ * node's actors (asks with timeouts); HTTP route tests use a small in-memory implementation.
+ *
+ * <p>Every stage that fails carries an {@link ApiException} whose message is shown to the user
+ * as the envelope's Message, or another exception that is mapped to a generic error.
+ */
+public interface NodeApi {
+
+  /** Settings the routes need; re-read on every request so that reloads apply. */
+  ApiSettings settings();
+
+  /** The node's current picture. */
+  CompletionStage<TopologySnapshot> snapshot();
+
+  /**
+   * Probes {@code key} now, adds it to the servers this node probes (and crawls its master and
+   * replicas), and answers the freshly probed instance. Fails with the probe error (unknown host,
+   * connection refused, access denied, missing privilege...) naming the key.
+   */
+  CompletionStage<InstanceView> discover(InstanceKey key);
+
+  /** Adds {@code key} to the probe set without waiting for a probe. */
+  CompletionStage<Void> discoverAsync(InstanceKey key);
+
+  /** Stops probing {@code key} and removes it from the picture (and from the backend). */
+  CompletionStage<Void> forget(InstanceKey key);
+
+  /** Forgets every server of a cluster. */
+  CompletionStage<Void> forgetCluster(String clusterName);
+
+  /**
+   * Re-reads the configuration files used at start, then {@code extraFile} if given (a missing
+   * extra file is ignored). Fails with a message naming the bad key; the old settings stay.
+   */
+  CompletionStage<Void> reloadConfiguration(Optional<String> extraFile);
+
+  /** Health: the node serves and its backend accepted a write recently. */
+  CompletionStage<NodeHealth> health();
+
+  /** Whether this node is the leader (hosts the recovery singleton and sees a majority). */
+  boolean isLeader();
+}

@@ -1,0 +1,2 @@
+package orcha;
+public final class Main { public static void main(String[] a) {} }
