@@ -1,0 +1,117 @@
+package actors.node;
+
+import actors.probe.ProbeClient;
+import actors.probe.ProbeManager;
+import actors.probe.ProbeSchedule;
+import actors.topology.TopologyView;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import orcha.ConfigLoader;
+import orcha.Settings;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.pattern.StatusReply;
+import topology.InstanceKey;
+
+/**
+ * The root of one orcha node: joins the cluster (itself, when no other nodes are configured),
+ * spawns the node's actors (topology view, probe manager, heartbeat), discovers the seeds and
+ * serves the HTTP API. A failure to bind the API stops the node.
+ */
+public final class Guardian {
+
+  public sealed interface Command {}
+
+  private record HttpBound(ServerBinding binding, Throwable error) implements Command {}
+
+  private record SeedAdded(InstanceKey key, StatusReply<org.apache.pekko.Done> reply) implements Command {}
+
+  /** What the node needs from outside the actor system, built by Main (or a test). */
+  public record Dependencies(ConfigLoader loader, Settings settings, ProbeClient probeClient,
+      Consumer<Settings> onReload, NodeHeartbeat.Writer heartbeatWriter, Clock clock,
+      java.util.concurrent.CompletableFuture<Started> started) {}
+
+  /** Where the started node serves. */
+  public record Started(ServerBinding binding, NodeApiImpl api) {}
+
+  public static Behavior<Command> create(Dependencies deps) {
+    return Behaviors.setup(ctx -> start(ctx, deps));
+  }
+
+  private static Behavior<Command> start(ActorContext<Command> ctx, Dependencies deps) {
+    Settings s = deps.settings();
+    Cluster cluster = Cluster.get(ctx.getSystem());
+    if (s.cluster().nodes().isEmpty()) {
+      // a cluster of one: join ourselves, so that later nodes can join without restructuring
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+    Executor blocking = ctx.getSystem().dispatchers()
+        .lookup(DispatcherSelector.fromConfig("orcha.blocking-jdbc-dispatcher"));
+
+    ActorRef<TopologyView.Command> view = ctx.spawn(
+        TopologyView.create(s.thresholds(), s.aliasRules(), deps.clock()), "topology-view");
+    ActorRef<ProbeManager.Command> manager = ctx.spawn(
+        ProbeManager.create(deps.probeClient(), schedule(s), deps.clock(), view), "probe-manager");
+    ActorRef<NodeHeartbeat.Command> heartbeat = ctx.spawn(
+        NodeHeartbeat.create(s.nodeName(), deps.heartbeatWriter(), blocking, deps.clock()),
+        "heartbeat");
+
+    Consumer<Settings> apply = next -> {
+      deps.onReload().accept(next);
+      manager.tell(new ProbeManager.UpdateSchedule(schedule(next)));
+      view.tell(new TopologyView.UpdateRules(next.thresholds(), next.aliasRules()));
+    };
+    NodeApiImpl api = new NodeApiImpl(s, deps.loader(), view, manager, heartbeat,
+        new Leadership(cluster), ctx.getSystem().scheduler(), blocking, apply);
+
+    for (String seed : s.discovery().seeds()) {
+      InstanceKey key = InstanceKey.parse(seed, s.discovery().defaultInstancePort());
+      ctx.askWithStatus(org.apache.pekko.Done.class, manager, Duration.ofSeconds(30),
+          r -> new ProbeManager.Discover(key, r),
+          (done, err) -> new SeedAdded(key, err == null ? StatusReply.ack() : StatusReply.error(err)));
+    }
+
+    ctx.pipeToSelf(http.HttpServer.start(ctx.getSystem(), s.http().listenAddress(), api),
+        HttpBound::new);
+
+    return Behaviors.receive(Command.class)
+        .onMessage(HttpBound.class, b -> onHttpBound(ctx, deps, api, b))
+        .onMessage(SeedAdded.class, m -> onSeedAdded(ctx, m))
+        .build();
+  }
+
+  static ProbeSchedule schedule(Settings s) {
+    Duration deadline = s.mysql().connectTimeout()
+        .plus(s.mysql().queryTimeout().multipliedBy(2)).plusSeconds(1);
+    return new ProbeSchedule(s.discovery().pollInterval(), s.discovery().maxBackoff(), deadline);
+  }
+
+  private static Behavior<Command> onHttpBound(ActorContext<Command> ctx, Dependencies deps,
+      NodeApiImpl api, HttpBound b) {
+    if (b.error() != null) {
+      ctx.getLog().error("cannot serve the API: {}", b.error().getMessage());
+      deps.started().completeExceptionally(b.error());
+      return Behaviors.stopped(); // the guardian stopping terminates the node
+    }
+    ctx.getLog().info("orcha API listening on http://{}:{}{}/api",
+        b.binding().localAddress().getHostString(), b.binding().localAddress().getPort(),
+        deps.settings().http().urlPrefix());
+    deps.started().complete(new Started(b.binding(), api));
+    return Behaviors.same();
+  }
+
+  private static Behavior<Command> onSeedAdded(ActorContext<Command> ctx, SeedAdded m) {
+    if (m.reply().isError()) {
+      ctx.getLog().error("cannot add seed {}: {}", m.key(), m.reply().getError().getMessage());
+    }
+    return Behaviors.same();
+  }
+}

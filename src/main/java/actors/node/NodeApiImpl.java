@@ -1,0 +1,151 @@
+package actors.node;
+
+import actors.probe.ProbeManager;
+import actors.topology.TopologyView;
+import http.ApiException;
+import http.ApiSettings;
+import http.NodeApi;
+import http.NodeHealth;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import orcha.ConfigLoader;
+import orcha.Settings;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import topology.InstanceKey;
+import topology.InstanceView;
+import topology.ProbeResult;
+import topology.TopologySnapshot;
+
+/**
+ * The HTTP layer's view of this node: asks to the node's actors with the configured timeout,
+ * and the reload of settings (re-read from the same sources, validated, then handed to whoever
+ * uses them; a bad reload changes nothing).
+ */
+public final class NodeApiImpl implements NodeApi {
+
+  private final AtomicReference<Settings> settings;
+  private final ConfigLoader loader;
+  private final ActorRef<TopologyView.Command> view;
+  private final ActorRef<ProbeManager.Command> manager;
+  private final ActorRef<NodeHeartbeat.Command> heartbeat;
+  private final Leadership leadership;
+  private final Scheduler scheduler;
+  private final Executor blocking;
+  private final Consumer<Settings> applySettings;
+
+  public NodeApiImpl(Settings initial, ConfigLoader loader, ActorRef<TopologyView.Command> view,
+      ActorRef<ProbeManager.Command> manager, ActorRef<NodeHeartbeat.Command> heartbeat,
+      Leadership leadership, Scheduler scheduler, Executor blocking,
+      Consumer<Settings> applySettings) {
+    this.settings = new AtomicReference<>(initial);
+    this.loader = loader;
+    this.view = view;
+    this.manager = manager;
+    this.heartbeat = heartbeat;
+    this.leadership = leadership;
+    this.scheduler = scheduler;
+    this.blocking = blocking;
+    this.applySettings = applySettings;
+  }
+
+  public Settings currentSettings() {
+    return settings.get();
+  }
+
+  private Duration timeout() {
+    return settings.get().http().askTimeout();
+  }
+
+  @Override
+  public ApiSettings settings() {
+    Settings s = settings.get();
+    return new ApiSettings(s.http().urlPrefix(), s.http().statusEndpoint(),
+        s.discovery().defaultInstancePort(), s.thresholds(), s.nodeName());
+  }
+
+  @Override
+  public CompletionStage<TopologySnapshot> snapshot() {
+    return AskPattern.ask(view, TopologyView.GetSnapshot::new, timeout(), scheduler);
+  }
+
+  @Override
+  public CompletionStage<InstanceView> discover(InstanceKey key) {
+    CompletionStage<ProbeResult> probed = AskPattern.ask(manager,
+        r -> new ProbeManager.DiscoverAndProbe(key, r), timeout(), scheduler);
+    return probed.thenCompose(result -> {
+      if (result instanceof ProbeResult.Failed f) {
+        throw new ApiException(f.failure().message());
+      }
+      return snapshot().thenApply(s -> s.instance(key).orElseThrow(
+          () -> new ApiException("Instance " + key + " probed but not in the picture yet; retry")));
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> discoverAsync(InstanceKey key) {
+    CompletionStage<Done> added = AskPattern.askWithStatus(manager,
+        r -> new ProbeManager.Discover(key, r), timeout(), scheduler);
+    return added.thenApply(d -> null);
+  }
+
+  @Override
+  public CompletionStage<Void> forget(InstanceKey key) {
+    CompletionStage<Done> forgotten = AskPattern.askWithStatus(manager,
+        r -> new ProbeManager.Forget(key, r), timeout(), scheduler);
+    return forgotten.thenApply(d -> null);
+  }
+
+  @Override
+  public CompletionStage<Void> forgetCluster(String clusterName) {
+    return snapshot().thenCompose(s -> {
+      List<CompletableFuture<Void>> all = s.clusterInstances(clusterName).stream()
+          .map(v -> forget(v.key()).toCompletableFuture()).toList();
+      return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> reloadConfiguration(Optional<String> extraFile) {
+    return CompletableFuture.runAsync(() -> {
+      ConfigLoader.Loaded loaded;
+      try {
+        loaded = loader.load(extraFile.filter(f -> !f.isBlank()).map(Path::of).stream().toList());
+      } catch (IllegalArgumentException e) {
+        throw new ApiException("Config not reloaded: " + e.getMessage());
+      }
+      Settings previous = settings.get();
+      Settings next = loaded.settings();
+      settings.set(next);
+      applySettings.accept(next);
+      List<String> needRestart = previous.restartRequiredChanges(next);
+      if (!needRestart.isEmpty()) {
+        org.slf4j.LoggerFactory.getLogger(NodeApiImpl.class).warn(
+            "reloaded configuration changes {}, which take effect after a restart", needRestart);
+      }
+    }, blocking);
+  }
+
+  @Override
+  public CompletionStage<NodeHealth> health() {
+    CompletionStage<NodeHeartbeat.Health> h = AskPattern.ask(heartbeat,
+        NodeHeartbeat.GetHealth::new, timeout(), scheduler);
+    Settings s = settings.get();
+    return h.thenApply(health -> new NodeHealth(health.healthy(), s.nodeName(), s.nodeName(),
+        isLeader(), s.backend().type().name().toLowerCase(), health.error()));
+  }
+
+  @Override
+  public boolean isLeader() {
+    return leadership.isLeader();
+  }
+}

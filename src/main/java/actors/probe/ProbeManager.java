@@ -1,0 +1,239 @@
+package actors.probe;
+
+import actors.topology.TopologyView;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import orcha.CborSerializable;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import topology.InstanceKey;
+import topology.ProbeResult;
+
+/**
+ * Keeps the set of servers this node probes (persisted, so a restarted node probes them again)
+ * and one {@link InstanceProber} per server. Servers enter by discover, by being a seed, or by
+ * being reported as a master or replica of a probed server (crawling); they leave by forget.
+ */
+public final class ProbeManager
+    extends EventSourcedBehavior<ProbeManager.Command, ProbeManager.Event, ProbeManager.State> {
+
+  public sealed interface Command {}
+
+  /** Adds a server to the probe set (no-op when known). */
+  public record Discover(InstanceKey key, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
+  /** Adds a server to the probe set and probes it now; replies with that probe's result. */
+  public record DiscoverAndProbe(InstanceKey key, ActorRef<ProbeResult> replyTo) implements Command {}
+
+  /** Probes a known server now (emergent probe); an unknown server gets a failed result. */
+  public record ProbeNow(InstanceKey key, ActorRef<ProbeResult> replyTo) implements Command {}
+
+  /** A prober saw masters or replicas it had not reported before. */
+  public record NeighborsSeen(InstanceKey reporter, Set<InstanceKey> keys) implements Command {}
+
+  public record Forget(InstanceKey key, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
+  public record UpdateSchedule(ProbeSchedule schedule) implements Command {}
+
+  public record ListKeys(ActorRef<Set<InstanceKey>> replyTo) implements Command {}
+
+  /** A prober stopped (forgotten, or failed); respawned when its server is still in the set. */
+  private record ProberStopped(InstanceKey key, ActorRef<InstanceProber.Command> ref)
+      implements Command {}
+
+  public sealed interface Event extends CborSerializable {}
+
+  /** Servers entered the probe set; {@code via} says how (discover, seed, the reporter's key). */
+  public record InstancesAdded(List<InstanceKey> keys, String via) implements Event {}
+
+  public record InstanceRemoved(InstanceKey key) implements Event {}
+
+  public record State(Set<InstanceKey> keys) implements CborSerializable {
+    public State {
+      keys = Set.copyOf(keys);
+    }
+
+    State plus(List<InstanceKey> added) {
+      Set<InstanceKey> s = new TreeSet<>(keys);
+      s.addAll(added);
+      return new State(s);
+    }
+
+    State minus(InstanceKey k) {
+      Set<InstanceKey> s = new TreeSet<>(keys);
+      s.remove(k);
+      return new State(s);
+    }
+  }
+
+  private final ActorContext<Command> ctx;
+  private final ProbeClient client;
+  private final Clock clock;
+  private final ActorRef<TopologyView.Command> view;
+  private ProbeSchedule schedule; // replaced by UpdateSchedule; handed to new probers
+  // live probers; not state: rebuilt from the persisted keys on recovery
+  private final java.util.Map<InstanceKey, ActorRef<InstanceProber.Command>> probers =
+      new java.util.HashMap<>();
+  private long spawned;
+
+  public static Behavior<Command> create(ProbeClient client, ProbeSchedule schedule, Clock clock,
+      ActorRef<TopologyView.Command> view) {
+    return Behaviors.setup(ctx -> new ProbeManager(ctx, client, schedule, clock, view));
+  }
+
+  private ProbeManager(ActorContext<Command> ctx, ProbeClient client, ProbeSchedule schedule,
+      Clock clock, ActorRef<TopologyView.Command> view) {
+    super(PersistenceId.ofUniqueId("probe-set"));
+    this.ctx = ctx;
+    this.client = client;
+    this.schedule = schedule;
+    this.clock = clock;
+    this.view = view;
+  }
+
+  @Override
+  public State emptyState() {
+    return new State(Set.of());
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          ctx.getLog().info("probing {} known servers", state.keys().size());
+          state.keys().forEach(this::prober);
+        })
+        .build();
+  }
+
+  @Override
+  public CommandHandler<Command, Event, State> commandHandler() {
+    return newCommandHandlerBuilder().forAnyState()
+        .onCommand(Discover.class, this::onDiscover)
+        .onCommand(DiscoverAndProbe.class, this::onDiscoverAndProbe)
+        .onCommand(ProbeNow.class, this::onProbeNow)
+        .onCommand(NeighborsSeen.class, this::onNeighborsSeen)
+        .onCommand(Forget.class, this::onForget)
+        .onCommand(UpdateSchedule.class, this::onUpdateSchedule)
+        .onCommand(ProberStopped.class, this::onProberStopped)
+        .onCommand(ListKeys.class, (s, c) -> Effect().none().thenRun(st -> c.replyTo().tell(st.keys())))
+        .build();
+  }
+
+  private Effect<Event, State> add(State state, List<InstanceKey> keys, String via,
+      java.util.function.Consumer<State> then) {
+    List<InstanceKey> fresh = new ArrayList<>();
+    for (InstanceKey k : keys) {
+      if (!state.keys().contains(k) && !fresh.contains(k)) {
+        fresh.add(k);
+      }
+    }
+    if (fresh.isEmpty()) {
+      return Effect().none().thenRun(then::accept);
+    }
+    return Effect().persist(new InstancesAdded(List.copyOf(fresh), via)).thenRun(s -> {
+      fresh.forEach(this::prober);
+      then.accept(s);
+    });
+  }
+
+  private Effect<Event, State> onDiscover(State state, Discover c) {
+    return add(state, List.of(c.key()), "discover", s -> c.replyTo().tell(StatusReply.ack()));
+  }
+
+  private Effect<Event, State> onDiscoverAndProbe(State state, DiscoverAndProbe c) {
+    return add(state, List.of(c.key()), "discover",
+        s -> prober(c.key()).tell(new InstanceProber.ProbeNow(c.replyTo())));
+  }
+
+  private Effect<Event, State> onProbeNow(State state, ProbeNow c) {
+    if (!state.keys().contains(c.key())) {
+      return Effect().none().thenRun(s -> c.replyTo().tell(new ProbeResult.Failed(c.key(),
+          new topology.ProbeFailure(topology.ProbeFailure.Reason.OTHER,
+              c.key() + " is not being probed"), false, java.time.Duration.ZERO)));
+    }
+    return Effect().none().thenRun(s -> prober(c.key()).tell(new InstanceProber.ProbeNow(c.replyTo())));
+  }
+
+  private Effect<Event, State> onNeighborsSeen(State state, NeighborsSeen c) {
+    List<InstanceKey> sorted = c.keys().stream().filter(InstanceKey::isValid).sorted().toList();
+    return add(state, sorted, c.reporter().displayString(), s -> {});
+  }
+
+  private Effect<Event, State> onForget(State state, Forget c) {
+    if (!state.keys().contains(c.key())) {
+      return Effect().none().thenRun(s -> {
+        view.tell(new TopologyView.InstanceForgotten(c.key()));
+        c.replyTo().tell(StatusReply.ack());
+      });
+    }
+    return Effect().persist(new InstanceRemoved(c.key())).thenRun(s -> {
+      ActorRef<InstanceProber.Command> p = probers.remove(c.key());
+      if (p != null) {
+        p.tell(new InstanceProber.Forget(c.replyTo()));
+      } else {
+        c.replyTo().tell(StatusReply.ack());
+      }
+    });
+  }
+
+  private Effect<Event, State> onProberStopped(State state, ProberStopped c) {
+    return Effect().none().thenRun(s -> {
+      probers.remove(c.key(), c.ref());
+      if (s.keys().contains(c.key())) {
+        prober(c.key());
+      }
+    });
+  }
+
+  private Effect<Event, State> onUpdateSchedule(State state, UpdateSchedule c) {
+    schedule = c.schedule();
+    return Effect().none().thenRun(s -> probers.values().forEach(p ->
+        p.tell(new InstanceProber.UpdateSchedule(c.schedule()))));
+  }
+
+  /** The prober of {@code key}, spawned when missing. */
+  private ActorRef<InstanceProber.Command> prober(InstanceKey key) {
+    return probers.computeIfAbsent(key, k -> {
+      String name = "prober-" + URLEncoder.encode(k.displayString(), StandardCharsets.UTF_8)
+          + "-" + (++spawned);
+      ActorRef<InstanceProber.Command> ref = ctx.spawn(Behaviors.supervise(
+              InstanceProber.create(k, client, schedule, clock, view, ctx.getSelf()))
+          .onFailure(SupervisorStrategy.restartWithBackoff(
+              java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30), 0.2)), name);
+      ctx.watchWith(ref, new ProberStopped(k, ref));
+      return ref;
+    });
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState()
+        .onEvent(InstancesAdded.class, (s, e) -> s.plus(e.keys()))
+        .onEvent(InstanceRemoved.class, (s, e) -> s.minus(e.key()))
+        .build();
+  }
+}
