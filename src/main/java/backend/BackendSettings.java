@@ -91,7 +91,8 @@ public record BackendSettings(
       require(
           mysqlPort >= 1 && mysqlPort <= 65535,
           KEY_MYSQL_PORT + " must be 1-65535, got: " + mysqlPort);
-      require(mysqlDatabase != null && !mysqlDatabase.isBlank(), KEY_MYSQL_DATABASE + " is missing");
+      require(mysqlDatabase != null && !mysqlDatabase.isBlank(),
+          KEY_MYSQL_DATABASE + " is missing");
       require(
           DATABASE_NAME.matcher(mysqlDatabase).matches(),
           KEY_MYSQL_DATABASE + " must be 1-64 letters, digits or '_', got: " + mysqlDatabase);

@@ -150,7 +150,8 @@ final class Jdbc {
           + BackendSettings.KEY_MYSQL_DATABASE + " = \"" + s.mysqlDatabase() + "\"";
     }
     return new BackendUnavailableException(
-        doing + ": " + where + ": " + cause + " [SQLState " + state + ", error " + code + "]", e);
+        doing + " failed: " + where + ": " + cause + " [SQLState " + state + ", error " + code
+            + "]", e);
   }
 
   private static boolean isNetwork(Throwable e) {

@@ -21,7 +21,7 @@ import java.util.Map;
  * BackendSettings backend = BackendSettings.fromConfig(
  *     ConfigFactory.load(app).getConfig("orcha.backend"));   // read once, only for the settings
  * Schema.ensure(backend);                                     // fails fast with the key named
- * Config config = PersistenceConfig.compose(backend, app);    // overlay > app > reference, resolved once
+ * Config config = PersistenceConfig.compose(backend, app);    // overlay > app > reference
  * ActorSystem.create(Guardian.create(...), "orcha", config);
  * }</pre>
  */
@@ -68,7 +68,7 @@ public final class PersistenceConfig {
     m.put(dbc + ".driver", Jdbc.driver(s));
     long connectMs = Math.max(1000, s.connectTimeout().toMillis());
     m.put(dbc + ".connectionTimeout", connectMs);
-    // Hikari requires validationTimeout <= connectionTimeout (it resets it with a warning otherwise)
+    // Hikari wants validationTimeout <= connectionTimeout (else resets it, with a warning)
     m.put(dbc + ".validationTimeout", Math.min(5000, connectMs));
     m.put(dbc + ".queueSize", 10000);
     if (s.type() == BackendSettings.Type.SQLITE) {

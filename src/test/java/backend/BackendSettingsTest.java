@@ -53,7 +53,8 @@ class BackendSettingsTest {
 
   @Test
   void relativeSqlitePathIsKeptAsGiven() {
-    BackendSettings s = BackendSettings.fromConfig(block("type = sqlite3, sqlite-file = data/x.db"));
+    BackendSettings s =
+        BackendSettings.fromConfig(block("type = sqlite3, sqlite-file = data/x.db"));
     assertEquals(Path.of("data/x.db"), s.sqliteFile());
     assertFalse(s.sqliteFile().isAbsolute());
     assertEquals("jdbc:sqlite:data/x.db?journal_mode=WAL&busy_timeout=10000&synchronous=NORMAL",

@@ -191,7 +191,8 @@ final class JournalScenarios {
 
     @Override
     public String toString() {
-      return String.format("%d actor(s) x %d sequential persists = %d events in %d ms: %.0f events/s",
+      return String.format(
+          "%d actor(s) x %d sequential persists = %d events in %d ms: %.0f events/s",
           actors, eventsPerActor, events(), millis, eventsPerSecond());
     }
   }
