@@ -113,6 +113,20 @@ class MysqlBackendTest {
   }
 
   @Test
+  void databaseTheUserMayNotCreateNamesTheDatabaseKey() {
+    // sandbox user app/app has ALL on app.* only
+    BackendSettings s = BackendSettings.mysql("127.0.0.1", PORT, "orcha_not_for_app", "app",
+        "app", 2);
+    BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+        () -> Schema.ensure(s));
+    System.out.println("MESSAGE no privilege: " + e.getMessage());
+    assertTrue(e.getMessage().startsWith("creating the database failed: the MySQL backend"
+        + " orcha.backend.mysql.database = \"orcha_not_for_app\" is not usable by"
+        + " orcha.backend.mysql.user = \"app\": "), e.getMessage());
+    assertTrue(e.getMessage().contains("error 1044"), e.getMessage());
+  }
+
+  @Test
   void healthWriteFailsWhileTheServerIsDown() {
     BackendSettings s = settings("orcha_backend").withConnectTimeout(Duration.ofSeconds(1));
     Schema.ensure(s);

@@ -100,6 +100,7 @@ class SqliteBackendTest {
     Files.delete(dir.resolve("sub"));
     BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
         () -> health.recordHeartbeat("n", Instant.EPOCH.plusSeconds(1)));
+    System.out.println("MESSAGE backend gone: " + e.getMessage());
     assertTrue(e.getMessage().startsWith("writing the health row of node n failed on the SQLite"
         + " backend orcha.backend.sqlite-file = \"" + s.sqliteFile() + "\": "), e.getMessage());
   }
@@ -109,6 +110,7 @@ class SqliteBackendTest {
     Path file = dir.resolve("no/such/dir/orcha.db");
     BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
         () -> Schema.ensure(BackendSettings.sqlite(file)));
+    System.out.println("MESSAGE missing dir: " + e.getMessage());
     assertEquals("cannot use the SQLite backend orcha.backend.sqlite-file = \"" + file
         + "\": directory " + file.getParent() + " does not exist", e.getMessage());
     assertFalse(Files.exists(file.getParent()), "nothing created");
@@ -140,6 +142,7 @@ class SqliteBackendTest {
         .repeat(20));
     BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
         () -> Schema.ensure(BackendSettings.sqlite(file)));
+    System.out.println("MESSAGE not sqlite: " + e.getMessage());
     assertTrue(e.getMessage().startsWith("creating the schema failed on the SQLite backend"
         + " orcha.backend.sqlite-file = \"" + file + "\": "), e.getMessage());
     assertTrue(e.getMessage().contains("SQLITE_NOTADB"), e.getMessage());
