@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import backend.BackendSettings;
 import topology.AliasRules;
 import topology.Thresholds;
 
@@ -32,7 +33,7 @@ public record Settings(
     Analysis analysis,
     Recovery recovery,
     ClusterNodes cluster,
-    backend.BackendSettings backend,
+    BackendSettings backend,
     List<String> notices) {
 
   public record Http(String listenAddress, String urlPrefix, String statusEndpoint,
@@ -148,9 +149,9 @@ public record Settings(
     }
     ClusterNodes cluster = new ClusterNodes(hp[0], Integer.parseInt(hp[1]), nodes);
 
-    backend.BackendSettings backendSettings;
+    BackendSettings backendSettings;
     try {
-      backendSettings = backend.BackendSettings.fromConfig(config.getConfig("orcha.backend"));
+      backendSettings = BackendSettings.fromConfig(config.getConfig("orcha.backend"));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(originNote(r, e.getMessage()), e);
     }

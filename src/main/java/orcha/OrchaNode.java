@@ -1,0 +1,95 @@
+package orcha;
+
+import actors.node.Guardian;
+import actors.node.NodeApiImpl;
+import backend.BackendHealth;
+import backend.Schema;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running orcha node: configuration loaded and validated, backend schema ensured, actor
+ * system started, API bound. Main runs one; tests start several in one JVM.
+ */
+public final class OrchaNode implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(OrchaNode.class);
+
+  private final ActorSystem<Guardian.Command> system;
+  private final Guardian.Started started;
+  private final MysqlProbeClient probeClient;
+
+  private OrchaNode(ActorSystem<Guardian.Command> system, Guardian.Started started,
+      MysqlProbeClient probeClient) {
+    this.system = system;
+    this.started = started;
+    this.probeClient = probeClient;
+  }
+
+  /**
+   * Starts a node. Throws IllegalArgumentException for a bad setting (message names the key),
+   * backend.BackendUnavailableException when the backend cannot be used, and
+   * IllegalStateException when the API cannot be served.
+   */
+  public static OrchaNode start(ConfigLoader loader, Clock clock) {
+    ConfigLoader.Loaded loaded = loader.load();
+    loaded.notices().forEach(n -> log.warn("{}", n));
+    Settings settings = loaded.settings();
+    Schema.ensure(settings.backend());
+    MysqlProbeClient probes = new MysqlProbeClient(settings);
+    BackendHealth health = new BackendHealth(settings.backend());
+    CompletableFuture<Guardian.Started> startedFuture = new CompletableFuture<>();
+    Guardian.Dependencies deps = new Guardian.Dependencies(loader, settings, probes,
+        probes::update, health::recordHeartbeat, clock, startedFuture);
+    ActorSystem<Guardian.Command> system =
+        ActorSystem.create(Guardian.create(deps), "orcha", loaded.config());
+    system.getWhenTerminated().whenComplete((d, e) -> {
+      probes.close();
+      startedFuture.completeExceptionally(new IllegalStateException("orcha stopped while starting"));
+    });
+    try {
+      Guardian.Started started = startedFuture.get(60, TimeUnit.SECONDS);
+      return new OrchaNode(system, started, probes);
+    } catch (Exception e) {
+      system.terminate();
+      Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+      throw new IllegalStateException("orcha did not start: " + cause.getMessage(), cause);
+    }
+  }
+
+  public int httpPort() {
+    return started.binding().localAddress().getPort();
+  }
+
+  public String apiUrl() {
+    return "http://127.0.0.1:" + httpPort() + api().currentSettings().http().urlPrefix() + "/api";
+  }
+
+  public NodeApiImpl api() {
+    return started.api();
+  }
+
+  public ActorSystem<Guardian.Command> system() {
+    return system;
+  }
+
+  /** Graceful stop: leave the cluster, unbind, stop actors, close connections. */
+  @Override
+  public void close() {
+    system.terminate();
+    awaitTermination(Duration.ofSeconds(30));
+  }
+
+  public void awaitTermination(Duration timeout) {
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("orcha did not stop within " + timeout, e);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package orcha;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+
+  @TempDir
+  Path tmp;
+
+  private ConfigLoader.Loaded load(String hocon, Path... files) {
+    return new ConfigLoader(List.of(files), ConfigFactory.parseString(hocon)).load();
+  }
+
+  private String error(String hocon, Path... files) {
+    return assertThrows(IllegalArgumentException.class, () -> load(hocon, files)).getMessage();
+  }
+
+  @Test
+  void defaultsAreValid() {
+    Settings s = load("").settings();
+    assertEquals(Duration.ofSeconds(5), s.discovery().pollInterval());
+    assertEquals(":3000", s.http().listenAddress());
+    assertEquals(3306, s.discovery().defaultInstancePort());
+    assertEquals(backend.BackendSettings.Type.SQLITE, s.backend().type());
+    assertEquals(List.of(), s.notices());
+  }
+
+  @Test
+  void badValuesNameTheKey() {
+    assertEquals("orcha.discovery.poll-interval must be at least 100ms, got: 0s",
+        error("orcha.discovery.poll-interval = 0s"));
+    assertTrue(error("orcha.discovery.poll-interval = fast")
+        .startsWith("orcha.discovery.poll-interval must be a duration"));
+    assertEquals("orcha.discovery.default-instance-port must be between 1 and 65535, got: 0",
+        error("orcha.discovery.default-instance-port = 0"));
+    assertTrue(error("orcha.http.listen-address = \"nohost\"")
+        .startsWith("orcha.http.listen-address must be host:port or :port"));
+    assertTrue(error("orcha.recovery.ignore-hostname-filters = [\"(\"]")
+        .startsWith("orcha.recovery.ignore-hostname-filters is not a valid regular expression: ("));
+    assertTrue(error("orcha.discovery.seeds = [\"db1:notaport\"]")
+        .contains("orcha.discovery.seeds has a bad entry db1:notaport"));
+    assertTrue(error("orcha.backend.type = oracle").contains("orcha.backend.type"));
+    assertTrue(error("orcha.recovery.fail-master-promotion-on-lag = 1m")
+        .contains("requires orcha.queries.replication-lag"));
+  }
+
+  @Test
+  void unknownKeysAreReportedByName() {
+    Settings s = load("orcha.discovery.pol-interval = 3s").settings();
+    assertEquals(List.of("setting orcha.discovery.pol-interval is not known to orcha; ignored"),
+        s.notices());
+  }
+
+  @Test
+  void orchestratorJsonMapsOntoSettings() throws IOException {
+    Path json = tmp.resolve("orchestrator.conf.json");
+    Files.writeString(json, """
+        {
+          "ListenAddress": ":3999",
+          "InstancePollSeconds": 1,
+          "MySQLTopologyUser": "topo",
+          "MySQLTopologyPassword": "s3cret",
+          "DiscoverySeeds": ["127.0.0.1:10111"],
+          "DetectClusterAliasQuery": "select 'ci'",
+          "BackendDB": "sqlite3",
+          "SQLite3DataFile": "%s",
+          "RecoveryPeriodBlockSeconds": 5,
+          "ClusterNameToAlias": {"127.0.0.1:.*": "local"},
+          "AutoPseudoGTID": false,
+          "NoSuchOrchestratorKey": 1
+        }""".formatted(tmp.resolve("o.db")));
+    ConfigLoader.Loaded loaded = load("", json);
+    Settings s = loaded.settings();
+    assertEquals(":3999", s.http().listenAddress());
+    assertEquals(Duration.ofSeconds(1), s.discovery().pollInterval());
+    assertEquals("topo", s.mysql().topologyUser());
+    assertEquals("s3cret", s.mysql().topologyPassword().value());
+    assertEquals("<secret>", s.mysql().topologyPassword().toString());
+    assertEquals(List.of("127.0.0.1:10111"), s.discovery().seeds());
+    assertEquals("select 'ci'", s.queries().clusterAlias());
+    assertEquals(tmp.resolve("o.db"), s.backend().sqliteFile());
+    assertEquals(Duration.ofSeconds(5), s.recovery().periodBlock());
+    assertEquals("local", s.clusters().nameToAlias().get(0).alias());
+    assertTrue(loaded.notices().stream().anyMatch(n -> n.startsWith(
+        "orchestrator setting AutoPseudoGTID in " + json + " is not supported by orcha")), loaded.notices().toString());
+    assertTrue(loaded.notices().stream().anyMatch(n -> n.startsWith(
+        "orchestrator setting NoSuchOrchestratorKey in " + json + " is not known to orcha")));
+    assertTrue(loaded.config().getString("pekko.persistence.journal.plugin").contains("jdbc"),
+        "the backend overlay must win over reference.conf");
+  }
+
+  @Test
+  void badOrchestratorValueNamesTheJsonKey() throws IOException {
+    Path json = tmp.resolve("bad.json");
+    Files.writeString(json, "{\"InstancePollSeconds\": 0}");
+    assertEquals("orcha.discovery.poll-interval (InstancePollSeconds in " + json
+        + ") must be at least 100ms, got: 0s", error("", json));
+    Files.writeString(json, "{\"InstancePollSeconds\": \"five\"}");
+    assertEquals("InstancePollSeconds in " + json + " must be an integer, got: \"five\"", error("", json));
+    Files.writeString(json, "{not json");
+    assertTrue(error("", json).startsWith("cannot read orchestrator config " + json));
+  }
+
+  @Test
+  void legacyRecoveryPeriodBlockMinutes() throws IOException {
+    Path json = tmp.resolve("legacy.json");
+    Files.writeString(json, "{\"RecoveryPeriodBlockMinutes\": 2}");
+    assertEquals(Duration.ofMinutes(2), load("", json).settings().recovery().periodBlock());
+  }
+
+  @Test
+  void credentialsFileWins() throws IOException {
+    Path ini = tmp.resolve("creds.cnf");
+    Files.writeString(ini, "[client]\nuser=fromfile\npassword=\"pw\"\n");
+    Settings s = load("orcha.mysql.topology-credentials-file = \"" + ini + "\"").settings();
+    assertEquals("fromfile", s.mysql().topologyUser());
+    assertEquals("pw", s.mysql().topologyPassword().value());
+    assertTrue(error("orcha.mysql.topology-credentials-file = \"" + tmp.resolve("none") + "\"")
+        .contains("cannot read file"));
+  }
+
+  @Test
+  void reloadOverlaysAnExtraFileAndIgnoresAMissingOne() throws IOException {
+    Path extra = tmp.resolve("extra.json");
+    Files.writeString(extra, "{\"PreventCrossDataCenterMasterFailover\": true}");
+    ConfigLoader loader = new ConfigLoader(List.of(), ConfigFactory.empty());
+    assertTrue(loader.load(List.of(extra)).settings().recovery().preventCrossDataCenterMasterFailover());
+    assertEquals(false, loader.load(List.of(tmp.resolve("missing.json"))).settings()
+        .recovery().preventCrossDataCenterMasterFailover());
+  }
+}

@@ -1,0 +1,110 @@
+package testkit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real MariaDB servers for tests, started by the project's own sandbox script
+ * (deploy/sandbox/sandbox): each test class takes its own port range and directory.
+ */
+public final class Sandbox implements AutoCloseable {
+
+  private final Path dir;
+  private final int firstPort;
+  private final int count;
+
+  private Sandbox(Path dir, int firstPort, int count) {
+    this.dir = dir;
+    this.firstPort = firstPort;
+    this.count = count;
+  }
+
+  public static Path script() {
+    String repo = System.getProperty("orcha.repo", System.getProperty("user.dir"));
+    Path p = Path.of(repo, "deploy", "sandbox", "sandbox");
+    if (!Files.isExecutable(p)) {
+      throw new IllegalStateException("sandbox script not found at " + p);
+    }
+    return p;
+  }
+
+  /** Starts {@code count} servers from {@code firstPort} in the given shape (star, chain, im). */
+  public static Sandbox up(String name, int firstPort, int count, String shape) {
+    Path dir = Path.of("/tmp", "orcha-sb-" + name);
+    Sandbox sb = new Sandbox(dir, firstPort, count);
+    String ports = count == 1 ? String.valueOf(firstPort) : firstPort + "-" + (firstPort + count - 1);
+    sb.run(120, "up", "--ports", ports, "--shape", shape);
+    return sb;
+  }
+
+  public int port(int i) {
+    return firstPort + i;
+  }
+
+  public List<Integer> ports() {
+    List<Integer> l = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      l.add(firstPort + i);
+    }
+    return l;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** kill -9 of one server. */
+  public void kill(int port) {
+    run(60, "kill", String.valueOf(port));
+  }
+
+  public void start(int port) {
+    run(120, "start", String.valueOf(port));
+  }
+
+  public void stop(int port) {
+    run(120, "stop", String.valueOf(port));
+  }
+
+  /** Runs SQL as root on one server; returns its tab-separated output. */
+  public String sql(int port, String statement) {
+    return run(60, "sql", String.valueOf(port), statement);
+  }
+
+  @Override
+  public void close() {
+    run(120, "down");
+  }
+
+  private String run(int timeoutSeconds, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(script().toString());
+    cmd.addAll(List.of(args));
+    cmd.add("--dir");
+    cmd.add(dir.toString());
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("sandbox " + String.join(" ", args) + " timed out");
+      }
+      String text = new String(out, StandardCharsets.UTF_8);
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException("sandbox " + String.join(" ", args) + " failed ("
+            + p.exitValue() + "): " + text);
+      }
+      return text;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run the sandbox script: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
