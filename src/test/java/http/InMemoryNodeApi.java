@@ -14,7 +14,7 @@ import topology.TopologySnapshot;
  * A NodeApi over a fixed snapshot, for route tests. Records the writes it receives; can be
  * told to fail every call or never to answer.
  */
-final class InMemoryNodeApi implements NodeApi {
+class InMemoryNodeApi implements NodeApi {
 
   volatile ApiSettings settings = defaultSettings();
   volatile TopologySnapshot snapshot = TopologySnapshot.EMPTY;
