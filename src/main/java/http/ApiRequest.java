@@ -27,7 +27,12 @@ public final class ApiRequest {
 
   /** A query parameter, decoded and trimmed; empty when absent. */
   public Optional<String> query(String name) {
-    return http.getUri().query().get(name).map(String::trim);
+    try {
+      return http.getUri().query().get(name).map(String::trim);
+    } catch (RuntimeException e) {
+      // Pekko parses the query lazily: a bad escape surfaces here
+      throw new ApiException("Invalid query string: " + e.getMessage());
+    }
   }
 
   public List<HttpHeader> headers() {

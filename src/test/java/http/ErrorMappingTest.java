@@ -106,6 +106,16 @@ class ErrorMappingTest extends ApiTestBase {
     assertTrue(body.get("Message").asText().startsWith("Bad request: "), raw);
   }
 
+  @Test
+  void badQueryEscapesAreAnsweredWithJson() throws Exception {
+    String raw = rawRequest("GET /api/search?s=%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    JsonNode body = ApiJson.MAPPER.readTree(raw.substring(raw.indexOf("\r\n\r\n") + 4));
+    assertEquals("ERROR", body.get("Code").asText(), raw);
+    assertTrue(raw.contains("Content-Type: " + JSON_CONTENT_TYPE), raw);
+    assertTrue(raw.startsWith("HTTP/1.1 400 "), raw);
+    assertTrue(body.get("Message").asText().startsWith("Bad request: Illegal request-target"), raw);
+  }
+
   private String rawRequest(String request) throws Exception {
     try (Socket s = new Socket("127.0.0.1", server.port())) {
       s.setSoTimeout(10_000);
