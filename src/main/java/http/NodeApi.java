@@ -28,6 +28,14 @@ public interface NodeApi {
    */
   CompletionStage<InstanceView> discover(InstanceKey key);
 
+  /**
+   * Re-reads {@code key} synchronously (API {@code refresh}). orchestrator's refresh writes the
+   * instance like a discovery does, so by default this is {@link #discover}.
+   */
+  default CompletionStage<InstanceView> refresh(InstanceKey key) {
+    return discover(key);
+  }
+
   /** Adds {@code key} to the probe set without waiting for a probe. */
   CompletionStage<Void> discoverAsync(InstanceKey key);
 

@@ -1,0 +1,120 @@
+package http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+
+/**
+ * Node meta endpoints (§4.5, §6.2, §6.3): health, leadership, raft-compatible state, load
+ * balancer checks, configuration reload, request headers.
+ */
+final class MetaRoutes {
+
+  /** Headers Pekko adds itself, and Host, which Go keeps out of its header map. */
+  private static final Set<String> HIDDEN_HEADERS = Set.of("timeout-access", "host",
+      "raw-request-uri", "remote-address", "x-remote-address", "tls-session-info");
+
+  private final NodeApi api;
+  private final Clock clock;
+
+  MetaRoutes(NodeApi api, Clock clock) {
+    this.api = api;
+    this.clock = clock;
+  }
+
+  void register(RouteTable t) {
+    t.add("health", this::health);
+    t.add("status", this::health); // the default StatusEndpoint; ApiRouter serves custom ones
+    t.add("leader-check", this::leaderCheck);
+    t.add("leader-check/:errorStatusCode", this::leaderCheck);
+    t.add("routed-leader-check", this::leaderCheck);
+    t.add("raft-health", this::raftHealth);
+    t.add("raft-state", this::raftState);
+    t.add("lb-check", this::ok);
+    t.add("_ping", this::ok);
+    t.add("reload-configuration", this::reloadConfiguration);
+    t.add("headers", this::headers);
+  }
+
+  CompletionStage<ApiReply> health(ApiRequest req) {
+    return api.health().thenApply(h -> {
+      ObjectNode status = ApiJson.healthStatus(h, clock.instant());
+      return h.healthy()
+          ? ApiReply.ok("Application node is healthy", status)
+          : ApiReply.error("Application node is unhealthy " + h.error(), status);
+    });
+  }
+
+  /** 200 "OK" on the leader; otherwise 404 "Not leader" or the given status (100-599). */
+  private CompletionStage<ApiReply> leaderCheck(ApiRequest req) {
+    if (api.isLeader()) {
+      return done(ApiReply.string("OK"));
+    }
+    int status = 404;
+    try {
+      int asked = Integer.parseInt(req.param("errorStatusCode"));
+      if (asked >= 100 && asked <= 599) {
+        status = asked;
+      }
+    } catch (NumberFormatException e) {
+      // absent or not a number: 404
+    }
+    return done(new ApiReply(status, ApiJson.text("Not leader")));
+  }
+
+  /** orcha is always clustered: healthy while the node is. */
+  private CompletionStage<ApiReply> raftHealth(ApiRequest req) {
+    return api.health().thenApply(h ->
+        h.healthy() ? ApiReply.string("healthy") : ApiReply.error("unhealthy"));
+  }
+
+  private CompletionStage<ApiReply> raftState(ApiRequest req) {
+    return done(ApiReply.string(api.isLeader() ? "Leader" : "Follower"));
+  }
+
+  private CompletionStage<ApiReply> ok(ApiRequest req) {
+    return done(ApiReply.string("OK"));
+  }
+
+  private CompletionStage<ApiReply> reloadConfiguration(ApiRequest req) {
+    String config = req.query("config").orElse("");
+    Optional<String> extra = config.isEmpty() ? Optional.empty() : Optional.of(config);
+    return api.reloadConfiguration(extra).thenApply(v ->
+        ApiReply.ok("Config reloaded", ApiJson.text(config)));
+  }
+
+  /** The request headers as Go's map of canonical names to value lists. */
+  private CompletionStage<ApiReply> headers(ApiRequest req) {
+    ObjectNode n = JsonNodeFactory.instance.objectNode();
+    for (HttpHeader h : req.headers()) {
+      if (HIDDEN_HEADERS.contains(h.lowercaseName())) {
+        continue;
+      }
+      String name = canonicalName(h.name());
+      ArrayNode values = n.has(name) ? (ArrayNode) n.get(name) : n.putArray(name);
+      values.add(h.value());
+    }
+    return done(ApiReply.json(n));
+  }
+
+  /** Go's CanonicalMIMEHeaderKey: {@code x-forwarded-user} → {@code X-Forwarded-User}. */
+  static String canonicalName(String name) {
+    StringBuilder sb = new StringBuilder(name.length());
+    boolean upper = true;
+    for (char c : name.toCharArray()) {
+      sb.append(upper ? Character.toUpperCase(c) : Character.toLowerCase(c));
+      upper = c == '-';
+    }
+    return sb.toString();
+  }
+
+  private static CompletionStage<ApiReply> done(ApiReply r) {
+    return CompletableFuture.completedFuture(r);
+  }
+}
