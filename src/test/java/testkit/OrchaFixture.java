@@ -1,0 +1,95 @@
+package testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import orcha.ConfigLoader;
+import orcha.OrchaNode;
+
+/**
+ * An orcha node started in this JVM for a test: loopback HTTP on a free port, a cluster port
+ * of its own, the given SQLite file, fast polling, the sandbox's topology user; plus a small
+ * HTTP client that speaks to its API the way orchestrator-client does (plain GETs).
+ */
+public final class OrchaFixture implements AutoCloseable {
+
+  public static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Settings every test node shares; tests add their own on top. */
+  public static String baseHocon(Path sqliteFile) {
+    return """
+        orcha.http.listen-address = "127.0.0.1:0"
+        orcha.cluster.bind = "127.0.0.1:0"
+        orcha.backend.sqlite-file = "%s"
+        orcha.discovery.poll-interval = 1s
+        orcha.discovery.max-backoff = 3s
+        orcha.mysql.topology-user = orcha
+        orcha.mysql.topology-password = orcha
+        orcha.queries.cluster-alias = "select cluster_name from meta.cluster where anchor = 1"
+        orcha.queries.cluster-domain = "select cluster_domain from meta.cluster where anchor = 1"
+        orcha.queries.data-center = "select data_center from meta.instance where port = @@port"
+        orcha.queries.region = "select region from meta.instance where port = @@port"
+        pekko.coordinated-shutdown.exit-jvm = off
+        pekko.loglevel = WARNING
+        """.formatted(sqliteFile);
+  }
+
+  private final OrchaNode node;
+  private final HttpClient http = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(2)).build();
+
+  private OrchaFixture(OrchaNode node) {
+    this.node = node;
+  }
+
+  public static OrchaFixture start(String hocon, Path... configFiles) {
+    ConfigLoader loader = new ConfigLoader(List.of(configFiles), ConfigFactory.parseString(hocon));
+    return new OrchaFixture(OrchaNode.start(loader, Clock.systemUTC()));
+  }
+
+  public OrchaNode node() {
+    return node;
+  }
+
+  public String apiUrl() {
+    return node.apiUrl();
+  }
+
+  /** GET {api}/{path}; the raw answer. */
+  public HttpResponse<String> raw(String path) {
+    try {
+      HttpRequest req = HttpRequest.newBuilder(URI.create(apiUrl() + "/" + path))
+          .timeout(Duration.ofSeconds(30)).GET().build();
+      return http.send(req, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException("GET " + path + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** GET {api}/{path}, parsed as JSON (every orcha answer is JSON). */
+  public JsonNode get(String path) {
+    HttpResponse<String> r = raw(path);
+    try {
+      return JSON.readTree(r.body());
+    } catch (IOException e) {
+      throw new AssertionError("GET " + path + " answered non-JSON (" + r.statusCode() + "): " + r.body());
+    }
+  }
+
+  @Override
+  public void close() {
+    node.close();
+  }
+}
