@@ -319,8 +319,7 @@ public record Settings(
   /** Keys under orcha that application.conf does not define: typos or settings we lack. */
   static List<String> unknownKeys(Config config) {
     Config known = com.typesafe.config.ConfigFactory.parseResources(Settings.class.getClassLoader(),
-        "application.conf").resolveWith(com.typesafe.config.ConfigFactory.systemEnvironment(),
-        com.typesafe.config.ConfigResolveOptions.defaults().setAllowUnresolved(true));
+        "application.conf").resolve();
     Set<String> unknown = new TreeSet<>();
     if (!config.hasPath("orcha")) {
       return List.of();

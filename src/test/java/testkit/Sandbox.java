@@ -25,7 +25,7 @@ public final class Sandbox implements AutoCloseable {
   }
 
   public static Path script() {
-    String repo = System.getProperty("orcha.repo", System.getProperty("user.dir"));
+    String repo = System.getProperty("user.dir"); // surefire runs in the project directory
     Path p = Path.of(repo, "deploy", "sandbox", "sandbox");
     if (!Files.isExecutable(p)) {
       throw new IllegalStateException("sandbox script not found at " + p);
@@ -87,14 +87,16 @@ public final class Sandbox implements AutoCloseable {
     cmd.addAll(List.of(args));
     cmd.add("--dir");
     cmd.add(dir.toString());
+    Path out = null;
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      byte[] out = p.getInputStream().readAllBytes();
+      // a file, not a pipe: the mariadbd processes the script starts would keep a pipe open
+      out = Files.createTempFile("orcha-sandbox", ".out");
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IllegalStateException("sandbox " + String.join(" ", args) + " timed out");
       }
-      String text = new String(out, StandardCharsets.UTF_8);
+      String text = Files.readString(out, StandardCharsets.UTF_8);
       if (p.exitValue() != 0) {
         throw new IllegalStateException("sandbox " + String.join(" ", args) + " failed ("
             + p.exitValue() + "): " + text);
@@ -105,6 +107,14 @@ public final class Sandbox implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
+    } finally {
+      if (out != null) {
+        try {
+          Files.deleteIfExists(out);
+        } catch (IOException ignored) {
+          // a temp file left behind is harmless
+        }
+      }
     }
   }
 }

@@ -16,7 +16,6 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +30,7 @@ class TopologyAssemblerTest {
     }
   }
 
-  static Stream<Arguments> cases() {
+  static Stream<Case> cases() {
     return Stream.of(
         new Case("star: one master, three replicas",
             List.of(seen(master(1, 2, 3, 4)), seen(replica(2, 1)), seen(replica(3, 1)), seen(replica(4, 1))),
