@@ -161,7 +161,7 @@ public final class ApiJson {
     n.put("LastIOError", r.lastIoError());
     n.set("SecondsBehindMaster", nullInt(r.secondsBehindMaster()));
     n.put("SQLDelay", r.sqlDelay());
-    n.put("ExecutedGtidSet", i.gtid().executedGtidSet());
+    n.put("ExecutedGtidSet", i.executedGtids());
     n.put("GtidPurged", i.gtid().gtidPurged());
     n.put("GtidErrant", view.gtidErrant());
     n.set("SlaveLagSeconds", nullInt(lag));

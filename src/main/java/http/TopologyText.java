@@ -128,7 +128,7 @@ public final class TopologyText {
     }
     boolean usingGtid = i.replication().autoPosition()
         || i.replication().usingMariaDbGtidReplication();
-    if (usingGtid || i.gtid().supportsOracleGtid()) {
+    if (usingGtid || i.supportsGtid()) {
       extras.add(v.gtidErrant().isEmpty() ? "GTID" : "GTID:errant");
     }
     if (i.semiSync().masterStatus()) {

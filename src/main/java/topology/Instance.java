@@ -104,6 +104,19 @@ public record Instance(
     return parts.length >= 2 ? parts[0] + "." + parts[1] : version;
   }
 
+  /** GTIDs are available: MySQL with gtid_mode supporting them, or any MariaDB (always on). */
+  public boolean supportsGtid() {
+    return gtid.supportsOracleGtid() || flavor.isMariaDb();
+  }
+
+  /**
+   * What this server has executed, as the API's ExecutedGtidSet shows it: MySQL's
+   * gtid_executed; MariaDB's gtid_current_pos (its own and replicated transactions, per domain).
+   */
+  public String executedGtids() {
+    return flavor.isMariaDb() ? gtid.mariaDbCurrentPos() : gtid.executedGtidSet();
+  }
+
   /** Replication lag as orchestrator reports it: the lag query if configured, else SBM. */
   public Long replicationLagSeconds() {
     return labels.replicationLagSeconds() != null
