@@ -15,6 +15,7 @@ import topology.ProbeResult;
  */
 final class MysqlProbeClient implements ProbeClient, AutoCloseable {
 
+  private final java.util.concurrent.atomic.AtomicLong probes = new java.util.concurrent.atomic.AtomicLong();
   private volatile ProberSettings current;
   private volatile Prober prober;
 
@@ -54,7 +55,18 @@ final class MysqlProbeClient implements ProbeClient, AutoCloseable {
 
   @Override
   public CompletionStage<ProbeResult> probe(InstanceKey key) {
+    probes.incrementAndGet();
     return prober.probe(key);
+  }
+
+  /** Probes started since this node started (benchmarks, metrics). */
+  long probesStarted() {
+    return probes.get();
+  }
+
+  /** Connections opened to managed servers since start (a reused connection counts once). */
+  long connectionsOpened() {
+    return prober.connectionsOpened();
   }
 
   @Override

@@ -62,6 +62,15 @@ public final class OrchaNode implements AutoCloseable {
     }
   }
 
+  /** Probes started since this node started. */
+  public long probesStarted() {
+    return probeClient.probesStarted();
+  }
+
+  public long connectionsOpened() {
+    return probeClient.connectionsOpened();
+  }
+
   public int httpPort() {
     return started.binding().localAddress().getPort();
   }

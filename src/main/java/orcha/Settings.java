@@ -109,9 +109,13 @@ public record Settings(
       }
     }
     String resolve = r.string("orcha.discovery.hostname-resolve-method").toLowerCase();
-    if (!Set.of("none", "default", "cname", "ip").contains(resolve)) {
+    if (Set.of("cname", "ip").contains(resolve)) {
       throw new IllegalArgumentException(r.describe("orcha.discovery.hostname-resolve-method")
-          + " must be one of none, default, cname, ip, got: " + resolve);
+          + " " + resolve + " is not supported by orcha yet: use none or default (host names as given)");
+    }
+    if (!Set.of("none", "default").contains(resolve)) {
+      throw new IllegalArgumentException(r.describe("orcha.discovery.hostname-resolve-method")
+          + " must be none or default, got: " + resolve);
     }
     Discovery discovery = new Discovery(seeds,
         r.duration("orcha.discovery.poll-interval", Duration.ofMillis(100)),

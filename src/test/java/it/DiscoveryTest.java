@@ -32,6 +32,7 @@ import testkit.Sandbox;
 class DiscoveryTest {
 
   static final int M = 10411;
+  static final int LATE = M + 4;
   static Sandbox sandbox;
   static OrchaFixture orcha;
 
@@ -40,7 +41,9 @@ class DiscoveryTest {
 
   @BeforeAll
   static void up() {
-    sandbox = Sandbox.up("discovery", M, 4, "star");
+    sandbox = Sandbox.up("discovery", M, 5, "star");
+    // the fifth server joins the topology only later (discovery must notice it)
+    sandbox.sql(LATE, "STOP SLAVE; RESET SLAVE ALL");
     orcha = OrchaFixture.start(OrchaFixture.baseHocon(tmp.resolve("orcha.db")));
   }
 
@@ -69,6 +72,7 @@ class DiscoveryTest {
   void discoverFromTheMastersKeyFindsTheWholeTopology() {
     JsonNode r = orcha.get("discover/127.0.0.1/" + M);
     assertEquals("OK", r.get("Code").asText(), r.toString());
+    assertEquals(200, orcha.raw("status").statusCode(), "status answers 200 once serving");
     assertEquals("Instance discovered: " + key(M), r.get("Message").asText());
     assertEquals(M, r.get("Details").get("Key").get("Port").asInt());
 
@@ -184,5 +188,20 @@ class DiscoveryTest {
     Eventually.await("restarted replica valid again", Duration.ofSeconds(15),
         () -> orcha.get("instance/127.0.0.1/" + (M + 3)),
         i -> i.get("IsLastCheckValid").asBoolean() && i.get("ReplicationSQLThreadState").asInt() == 1);
+  }
+
+  @Test
+  @Order(5)
+  void aServerThatJoinsLaterIsDiscovered() {
+    assertTrue(orcha.get("instance/127.0.0.1/" + LATE).has("Code"), "not known before it joins");
+    sandbox.sql(LATE, "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + M
+        + ", MASTER_USER='repl', MASTER_PASSWORD='repl', MASTER_USE_GTID=slave_pos,"
+        + " MASTER_CONNECT_RETRY=1; START SLAVE");
+    JsonNode late = Eventually.await("the new replica discovered through its master",
+        Duration.ofSeconds(10), () -> orcha.get("instance/127.0.0.1/" + LATE),
+        i -> !i.has("Code") && i.get("ReplicationSQLThreadState").asInt() == 1);
+    assertEquals(M, late.get("MasterKey").get("Port").asInt());
+    assertEquals(key(M), late.get("ClusterName").asText());
+    assertEquals(5, orcha.get("all-instances").size());
   }
 }

@@ -47,6 +47,7 @@ public final class Guardian {
   }
 
   private static Behavior<Command> start(ActorContext<Command> ctx, Dependencies deps) {
+    ctx.setLoggerName(Guardian.class);
     Settings s = deps.settings();
     Cluster cluster = Cluster.get(ctx.getSystem());
     if (s.cluster().nodes().isEmpty()) {

@@ -51,6 +51,7 @@ public final class NodeHeartbeat {
 
   public static Behavior<Command> create(String node, Writer writer, Executor blocking, Clock clock) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      ctx.setLoggerName(NodeHeartbeat.class);
       timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ZERO, PERIOD);
       return new NodeHeartbeat(ctx, node, writer, blocking, clock).running(new State(null, "", false));
     }));

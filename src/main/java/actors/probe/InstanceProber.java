@@ -94,6 +94,7 @@ public final class InstanceProber {
       ProbeSchedule schedule, Clock clock, ActorRef<TopologyView.Command> view,
       ActorRef<ProbeManager.Command> manager) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      ctx.setLoggerName(InstanceProber.class);
       InstanceProber p = new InstanceProber(ctx, timers, key, client, clock, view, manager);
       ctx.ask(ProbedInstance.State.class, p.journal, Duration.ofSeconds(30),
           ProbedInstance.GetLast::new,

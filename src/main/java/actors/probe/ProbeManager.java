@@ -96,7 +96,10 @@ public final class ProbeManager
 
   public static Behavior<Command> create(ProbeClient client, ProbeSchedule schedule, Clock clock,
       ActorRef<TopologyView.Command> view) {
-    return Behaviors.setup(ctx -> new ProbeManager(ctx, client, schedule, clock, view));
+    return Behaviors.setup(ctx -> {
+      ctx.setLoggerName(ProbeManager.class);
+      return new ProbeManager(ctx, client, schedule, clock, view);
+    });
   }
 
   private ProbeManager(ActorContext<Command> ctx, ProbeClient client, ProbeSchedule schedule,
