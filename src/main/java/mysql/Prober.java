@@ -164,6 +164,7 @@ public final class Prober implements AutoCloseable {
       return withConnection(slot, run, true)
           .timeout(settings.probeTimeout(), Mono.error(() ->
               new MysqlErrors.Timeout(settings.probeTimeout(), run.waitingFor, true)))
+          .doOnSuccess(a -> slot.releaseIfPoisoned())
           .doOnError(e -> slot.discardCurrent())
           .toFuture();
     });
@@ -176,8 +177,7 @@ public final class Prober implements AutoCloseable {
     long start = System.nanoTime();
     Run run = new Run(slot.key);
     return withConnection(slot, run, true)
-        .map(answers -> (ProbeResult) new ProbeResult.Reached(
-            InstanceParser.toInstance(slot.key, answers, settings), since(start)))
+        .map(answers -> (ProbeResult) new ProbeResult.Reached(parse(slot.key, answers), since(start)))
         .timeout(settings.probeTimeout(), Mono.error(() ->
             new MysqlErrors.Timeout(settings.probeTimeout(), run.waitingFor, true)))
         .doOnSuccess(r -> slot.releaseIfPoisoned())
@@ -187,7 +187,21 @@ public final class Prober implements AutoCloseable {
         });
   }
 
+  private Instance parse(InstanceKey key, ServerAnswers answers) {
+    try {
+      return InstanceParser.toInstance(key, answers, settings);
+    } catch (RuntimeException e) {
+      throw new UnreadableAnswers(e);
+    }
+  }
+
   private ProbeResult failed(InstanceKey key, Throwable e, Run run, long start) {
+    if (e instanceof UnreadableAnswers) {
+      log.warn("{}: cannot make sense of the answers", key, e.getCause());
+      return new ProbeResult.Failed(key, new ProbeFailure(ProbeFailure.Reason.OTHER,
+          key.displayString() + ": cannot make sense of the answers: " + e.getCause()), true,
+          since(start));
+    }
     String statement = e instanceof StatementFailure sf ? sf.label : run.waitingFor;
     Throwable cause = e instanceof StatementFailure sf ? sf.getCause() : e;
     MysqlErrors.Context ctx = new MysqlErrors.Context(key, settings.user(),
@@ -229,7 +243,7 @@ public final class Prober implements AutoCloseable {
         slot.discard(current);
       }
       return connect(slot.key, run).flatMap(conn -> {
-        if (!slot.install(conn)) {
+        if (closed || !slot.install(conn)) {
           conn.forceClose();
           return Mono.error(new IllegalStateException("probing of this server was stopped"));
         }
@@ -559,6 +573,13 @@ public final class Prober implements AutoCloseable {
       connected = false;
       answered = false;
       waitingFor = null;
+    }
+  }
+
+  /** The server answered, but {@link InstanceParser} failed on it (a bug, or a very odd server). */
+  private static final class UnreadableAnswers extends RuntimeException {
+    UnreadableAnswers(RuntimeException cause) {
+      super(cause.toString(), cause, false, false);
     }
   }
 
