@@ -31,6 +31,7 @@ import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.netty.resources.LoopResources;
 import reactor.netty.transport.NameResolverProvider;
@@ -60,6 +61,8 @@ import topology.ProbeResult;
 public final class Prober implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Prober.class);
+  private static final java.util.concurrent.atomic.AtomicBoolean DROPPED_HOOK =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
   private static final DateTimeFormatter DATETIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS]", Locale.ROOT);
@@ -75,6 +78,13 @@ public final class Prober implements AutoCloseable {
   /** A prober with its own event loops (2 threads, daemon), released by {@link #close()}. */
   public Prober(ProberSettings settings) {
     this.settings = settings;
+    if (DROPPED_HOOK.compareAndSet(false, true)) {
+      // When a probe gives up (timeout, not a MySQL server) it closes the socket under the
+      // driver, which then reports "connection closed" to nobody; Reactor's default logs that at
+      // ERROR with a stack trace, once per probe of a bad server. Reactor is used only by this
+      // package, so the JVM-wide hook is ours to set.
+      Hooks.onErrorDropped(e -> log.debug("error after the probe was over: {}", e.toString()));
+    }
     this.loops = LoopResources.create("orcha-mysql", 1, 2, true);
     // One DNS resolver for every connection: the driver would otherwise build one (with its own
     // UDP socket, never closed) per connection attempt, as each attempt has its own LoopResources.
