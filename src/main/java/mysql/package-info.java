@@ -15,7 +15,8 @@
  * </ul>
  *
  * Logging: keep {@code io.asyncer.r2dbc.mysql.client.ReactorNettyClient} at ERROR (it warns
- * "Connection unexpectedly closed" on every failed connection) and never run {@code io.asyncer}
- * at DEBUG in production (it logs request texts, which for CHANGE MASTER contain passwords).
+ * "Connection unexpectedly closed" on every failed connection), and never run
+ * {@code io.asyncer.r2dbc.mysql.QUERY} at DEBUG in production: it prints every statement text,
+ * and a CHANGE MASTER text contains the replication password.
  */
 package mysql;
