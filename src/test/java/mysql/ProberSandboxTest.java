@@ -255,6 +255,15 @@ class ProberSandboxTest {
           + " (p90 %.2f ms), new connection median %.2f ms (p90 %.2f ms)%n",
           reusedMedian / 1e6, pct(reused, 90) / 1e6, freshMedian / 1e6, pct(fresh, 90) / 1e6);
       assertTrue(reusedMedian < freshMedian, "reusing a connection is cheaper");
+      List<Long> replica = new ArrayList<>();
+      reached(p, R1);
+      long trips = p.roundTrips();
+      for (int i = 0; i < 100; i++) {
+        replica.add(((ProbeResult.Reached) await(p.probe(R1), MAX)).latency().toNanos());
+      }
+      assertEquals(trips + 100, p.roundTrips());
+      System.out.printf("probe latency on a sandbox replica: reused connection median %.2f ms"
+          + " (p90 %.2f ms)%n", median(replica) / 1e6, pct(replica, 90) / 1e6);
       p.forget(MASTER).toCompletableFuture().join();
       TestSupport.eventually(Duration.ofSeconds(5), "100 new connections leave no open socket",
           () -> TestSupport.openFds() - fdsBefore < 5);
