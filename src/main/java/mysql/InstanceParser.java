@@ -61,7 +61,9 @@ public final class InstanceParser {
         .uptimeSeconds(parseLong(a.status().get("uptime"), 0))
         .gtid(gtid(flavor, v))
         .replication(replication(a.replicaStatus(), v))
-        .replicas(replicas(a.replicaHosts(), a.binlogDumpHosts(), key.port()))
+        .replicas(replicas(a.replicaHosts(), a.binlogDumpHosts(), key.port()).stream()
+            .filter(r -> !r.equals(key)) // host + own port can name the server itself
+            .toList())
         .semiSync(semiSync(v, a.status()))
         .labels(labels)
         .warnings(warnings)

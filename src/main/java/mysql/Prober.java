@@ -31,6 +31,7 @@ import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.netty.resources.LoopResources;
 import reactor.netty.transport.NameResolverProvider;
@@ -60,6 +61,8 @@ import topology.ProbeResult;
 public final class Prober implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Prober.class);
+  private static final java.util.concurrent.atomic.AtomicBoolean DROPPED_HOOK =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
   private static final DateTimeFormatter DATETIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS]", Locale.ROOT);
@@ -75,6 +78,13 @@ public final class Prober implements AutoCloseable {
   /** A prober with its own event loops (2 threads, daemon), released by {@link #close()}. */
   public Prober(ProberSettings settings) {
     this.settings = settings;
+    if (DROPPED_HOOK.compareAndSet(false, true)) {
+      // When a probe gives up (timeout, not a MySQL server) it closes the socket under the
+      // driver, which then reports "connection closed" to nobody; Reactor's default logs that at
+      // ERROR with a stack trace, once per probe of a bad server. Reactor is used only by this
+      // package, so the JVM-wide hook is ours to set.
+      Hooks.onErrorDropped(e -> log.debug("error after the probe was over: {}", e.toString()));
+    }
     this.loops = LoopResources.create("orcha-mysql", 1, 2, true);
     // One DNS resolver for every connection: the driver would otherwise build one (with its own
     // UDP socket, never closed) per connection attempt, as each attempt has its own LoopResources.
@@ -164,6 +174,7 @@ public final class Prober implements AutoCloseable {
       return withConnection(slot, run, true)
           .timeout(settings.probeTimeout(), Mono.error(() ->
               new MysqlErrors.Timeout(settings.probeTimeout(), run.waitingFor, true)))
+          .doOnSuccess(a -> slot.releaseIfPoisoned())
           .doOnError(e -> slot.discardCurrent())
           .toFuture();
     });
@@ -176,8 +187,7 @@ public final class Prober implements AutoCloseable {
     long start = System.nanoTime();
     Run run = new Run(slot.key);
     return withConnection(slot, run, true)
-        .map(answers -> (ProbeResult) new ProbeResult.Reached(
-            InstanceParser.toInstance(slot.key, answers, settings), since(start)))
+        .map(answers -> (ProbeResult) new ProbeResult.Reached(parse(slot.key, answers), since(start)))
         .timeout(settings.probeTimeout(), Mono.error(() ->
             new MysqlErrors.Timeout(settings.probeTimeout(), run.waitingFor, true)))
         .doOnSuccess(r -> slot.releaseIfPoisoned())
@@ -187,7 +197,21 @@ public final class Prober implements AutoCloseable {
         });
   }
 
+  private Instance parse(InstanceKey key, ServerAnswers answers) {
+    try {
+      return InstanceParser.toInstance(key, answers, settings);
+    } catch (RuntimeException e) {
+      throw new UnreadableAnswers(e);
+    }
+  }
+
   private ProbeResult failed(InstanceKey key, Throwable e, Run run, long start) {
+    if (e instanceof UnreadableAnswers) {
+      log.warn("{}: cannot make sense of the answers", key, e.getCause());
+      return new ProbeResult.Failed(key, new ProbeFailure(ProbeFailure.Reason.OTHER,
+          key.displayString() + ": cannot make sense of the answers: " + e.getCause()), true,
+          since(start));
+    }
     String statement = e instanceof StatementFailure sf ? sf.label : run.waitingFor;
     Throwable cause = e instanceof StatementFailure sf ? sf.getCause() : e;
     MysqlErrors.Context ctx = new MysqlErrors.Context(key, settings.user(),
@@ -229,7 +253,7 @@ public final class Prober implements AutoCloseable {
         slot.discard(current);
       }
       return connect(slot.key, run).flatMap(conn -> {
-        if (!slot.install(conn)) {
+        if (closed || !slot.install(conn)) {
           conn.forceClose();
           return Mono.error(new IllegalStateException("probing of this server was stopped"));
         }
@@ -559,6 +583,13 @@ public final class Prober implements AutoCloseable {
       connected = false;
       answered = false;
       waitingFor = null;
+    }
+  }
+
+  /** The server answered, but {@link InstanceParser} failed on it (a bug, or a very odd server). */
+  private static final class UnreadableAnswers extends RuntimeException {
+    UnreadableAnswers(RuntimeException cause) {
+      super(cause.toString(), cause, false, false);
     }
   }
 

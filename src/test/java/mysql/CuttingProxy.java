@@ -13,7 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP proxy on 127.0.0.1 in front of a real server. While {@link #cutAfter} is armed, once the
  * client sends a packet containing the trigger text, the proxy forwards only the first bytes of
- * the server's answer and then hangs up on both sides: a server dying mid-answer.
+ * the server's answer and then hangs up on both sides: a server dying mid-answer. Or, with
+ * {@link #stallAfter}, passes nothing more and keeps the connection open: a hung server.
  */
 final class CuttingProxy implements AutoCloseable {
 
@@ -22,6 +23,7 @@ final class CuttingProxy implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile byte[] trigger;
   private volatile int keepBytes;
+  private volatile boolean hangUp;
 
   CuttingProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -38,6 +40,14 @@ final class CuttingProxy implements AutoCloseable {
   /** Arms the cut: after a client packet containing {@code text}, pass {@code bytes} bytes on. */
   void cutAfter(String text, int bytes) {
     keepBytes = bytes;
+    hangUp = true;
+    trigger = text.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** Arms a stall: after a client packet containing {@code text}, the server's answers vanish. */
+  void stallAfter(String text) {
+    keepBytes = 0;
+    hangUp = false;
     trigger = text.getBytes(StandardCharsets.US_ASCII);
   }
 
@@ -96,7 +106,7 @@ final class CuttingProxy implements AutoCloseable {
             out.write(buf, 0, pass);
             out.flush();
             left -= pass;
-            if (left <= 0) {
+            if (left <= 0 && hangUp) {
               hangUp();
               return;
             }

@@ -271,6 +271,15 @@ class InstanceParserTest {
   }
 
   @Test
+  void aServerIsNeverItsOwnReplica() {
+    ServerAnswers base = Fixtures.load("mariadb-10.11-replica.txt");
+    ServerAnswers a = new ServerAnswers(base.variables(), base.status(), base.replicaStatus(),
+        base.binlogStatus(), List.of(), List.of("127.0.0.1", "10.0.0.9"), Map.of(), List.of());
+    assertEquals(List.of(key("10.0.0.9", 10212)),
+        InstanceParser.toInstance(key("127.0.0.1", 10212), a, NO_QUERIES).replicas());
+  }
+
+  @Test
   void mysql8SemiSyncWithTheOldPluginNames() {
     // MySQL 8.0.26+ still accepts the old semisync_master/slave plugins: old names, 8.0 server
     Map<String, String> v = Map.of("version", "8.0.36", "rpl_semi_sync_master_enabled", "ON",

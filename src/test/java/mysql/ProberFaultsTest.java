@@ -153,6 +153,27 @@ class ProberFaultsTest {
   }
 
   @Test
+  void repeatedFailuresLeakNoSockets() throws Exception {
+    InstanceKey refused = new InstanceKey("127.0.0.1", 1);
+    try (FakeServer http = new FakeServer(FakeServer.Mode.HTTP)) {
+      InstanceKey notMySql = new InstanceKey("127.0.0.1", http.port());
+      for (int i = 0; i < 20; i++) { // warm up: event loops, resolver, class loading
+        await(prober.probe(refused), MAX);
+        await(prober.probe(notMySql), MAX);
+      }
+      int before = TestSupport.openFds();
+      for (int i = 0; i < 200; i++) {
+        assertInstanceOf(ProbeResult.Failed.class, await(prober.probe(refused), MAX));
+        assertInstanceOf(ProbeResult.Failed.class, await(prober.probe(notMySql), MAX));
+      }
+      eventually(Duration.ofSeconds(5), "every socket the prober opened is closed",
+          () -> http.closedByClient() == http.accepted());
+      int after = TestSupport.openFds();
+      assertTrue(after - before < 10, "open files " + before + " -> " + after);
+    }
+  }
+
+  @Test
   void aClosedProberAnswersAtOnce() {
     Prober p = new Prober(ProberSettings.builder("orcha", "x").build());
     p.close();

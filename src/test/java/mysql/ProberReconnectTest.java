@@ -122,6 +122,52 @@ class ProberReconnectTest {
   }
 
   @Test
+  void aStatementWithoutAnAnswerTimesOut() throws Exception {
+    try (CuttingProxy proxy = new CuttingProxy(10217)) {
+      InstanceKey viaProxy = new InstanceKey("127.0.0.1", proxy.port());
+      Prober p = new Prober(ProberSandboxTest.settings("orcha", "orcha")
+          .queryTimeout(Duration.ofSeconds(1)).build());
+      try {
+        reached(await(p.probe(viaProxy), MAX));
+        proxy.stallAfter("SHOW GLOBAL VARIABLES");
+        long t0 = System.nanoTime();
+        ProbeResult.Failed f = assertInstanceOf(ProbeResult.Failed.class, await(p.probe(viaProxy), MAX));
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        assertEquals(Reason.TIMEOUT, f.failure().reason(), f.failure().message());
+        assertEquals(viaProxy + ": no answer to SHOW GLOBAL VARIABLES within 1s", f.failure().message());
+        assertTrue(took.compareTo(Duration.ofMillis(2500)) < 0, "took " + took);
+        assertEquals(0, p.openConnections(), "the stuck connection is dropped");
+        proxy.disarm();
+        reached(await(p.probe(viaProxy), MAX));
+      } finally {
+        p.close();
+      }
+    }
+  }
+
+  @Test
+  void aSlowCustomQueryIsAWarningAndItsConnectionIsDropped() {
+    Prober p = new Prober(ProberSandboxTest.settings("orcha", "orcha")
+        .queryTimeout(Duration.ofMillis(700))
+        .query(CustomQuery.CLUSTER_ALIAS, "select 'fast'")
+        .query(CustomQuery.DATA_CENTER, "select sleep(3)")
+        .query(CustomQuery.REGION, "select 'never sent'")
+        .build());
+    try {
+      ProbeResult.Reached r = reached(await(p.probe(MASTER), MAX));
+      assertEquals("fast", r.instance().labels().suggestedClusterAlias());
+      assertEquals(List.of("DetectDataCenterQuery failed: no answer within 700ms",
+          "DetectRegionQuery failed: not sent: the connection was closed after an earlier"
+              + " statement timed out"), r.instance().warnings());
+      assertEquals(0, p.openConnections(), "the server may still be sleeping on it");
+      assertEquals(10216, reached(await(p.probe(MASTER), MAX)).instance().serverId());
+      assertEquals(2, p.connectionsOpened());
+    } finally {
+      p.close();
+    }
+  }
+
+  @Test
   void overlappingProbesOfOneServerShareItsConnection() {
     Prober p = new Prober(ProberSandboxTest.settings("orcha", "orcha").build());
     try {

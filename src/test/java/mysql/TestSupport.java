@@ -28,6 +28,12 @@ final class TestSupport {
     }
   }
 
+  /** Open file descriptors of this JVM (Linux): sockets included. */
+  static int openFds() {
+    String[] fds = new java.io.File("/proc/self/fd").list();
+    return fds == null ? -1 : fds.length;
+  }
+
   /** Waits for a probe, failing the test (not hanging) if the stage does not complete in time. */
   static ProbeResult await(java.util.concurrent.CompletionStage<ProbeResult> stage, Duration max) {
     try {
