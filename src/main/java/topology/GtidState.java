@@ -4,7 +4,7 @@ package topology;
  * A server's own GTID state. MySQL: {@code gtid_mode}, {@code gtid_executed},
  * {@code gtid_purged}. MariaDB: {@code gtid_binlog_pos}, {@code gtid_current_pos},
  * {@code gtid_slave_pos}, {@code gtid_domain_id}, {@code gtid_strict_mode} (MariaDB has no
- * gtid_mode: its GTIDs are always on, which orcha reports as {@code ON} when log_bin is on).
+ * gtid_mode: its GTIDs are always on, which orcha reports as {@code ON}).
  */
 public record GtidState(
     String gtidMode,

@@ -1,5 +1,7 @@
 package mysql;
 
+import testkit.Sandbox;
+
 import static mysql.TestSupport.await;
 import static mysql.TestSupport.eventuallyGet;
 import static org.junit.jupiter.api.Assertions.assertEquals;

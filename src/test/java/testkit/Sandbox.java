@@ -15,13 +15,12 @@ import java.util.concurrent.TimeUnit;
 public final class Sandbox implements AutoCloseable {
 
   private final Path dir;
-  private final int firstPort;
-  private final int count;
+  private int firstPort;
+  private int count;
 
-  private Sandbox(Path dir, int firstPort, int count) {
+  /** A sandbox living in {@code dir}; nothing runs until {@link #up(String, String)}. */
+  public Sandbox(Path dir) {
     this.dir = dir;
-    this.firstPort = firstPort;
-    this.count = count;
   }
 
   public static Path script() {
@@ -35,11 +34,27 @@ public final class Sandbox implements AutoCloseable {
 
   /** Starts {@code count} servers from {@code firstPort} in the given shape (star, chain, im). */
   public static Sandbox up(String name, int firstPort, int count, String shape) {
-    Path dir = Path.of("/tmp", "orcha-sb-" + name);
-    Sandbox sb = new Sandbox(dir, firstPort, count);
+    Sandbox sb = new Sandbox(Path.of("/tmp", "orcha-sb-" + name));
     String ports = count == 1 ? String.valueOf(firstPort) : firstPort + "-" + (firstPort + count - 1);
-    sb.run(120, "up", "--ports", ports, "--shape", shape);
+    sb.up(ports, shape);
     return sb;
+  }
+
+  /** (Re)creates the servers: {@code ports} like "10211-10214", shape star, chain or im. */
+  public void up(String ports, String shape) {
+    String[] range = ports.split("-");
+    firstPort = Integer.parseInt(range[0]);
+    count = range.length == 1 ? 1 : Integer.parseInt(range[1]) - firstPort + 1;
+    run(300, "up", "--ports", ports, "--shape", shape);
+  }
+
+  /** One standalone server (e.g. a backend database). */
+  public void up(int port) {
+    up(String.valueOf(port), "star");
+  }
+
+  public void down() {
+    run(120, "down");
   }
 
   public int port(int i) {
@@ -73,12 +88,12 @@ public final class Sandbox implements AutoCloseable {
 
   /** Runs SQL as root on one server; returns its tab-separated output. */
   public String sql(int port, String statement) {
-    return run(60, "sql", String.valueOf(port), statement);
+    return run(60, "sql", String.valueOf(port), statement).strip();
   }
 
   @Override
   public void close() {
-    run(120, "down");
+    down();
   }
 
   private String run(int timeoutSeconds, String... args) {
