@@ -104,7 +104,8 @@ public final class ProbeManager
 
   private ProbeManager(ActorContext<Command> ctx, ProbeClient client, ProbeSchedule schedule,
       Clock clock, ActorRef<TopologyView.Command> view) {
-    super(PersistenceId.ofUniqueId("probe-set"));
+    super(PersistenceId.ofUniqueId("probe-set"), SupervisorStrategy.restartWithBackoff(
+        java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30), 0.2));
     this.ctx = ctx;
     this.client = client;
     this.schedule = schedule;

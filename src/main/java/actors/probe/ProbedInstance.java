@@ -5,6 +5,7 @@ import orcha.CborSerializable;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -82,7 +83,9 @@ public final class ProbedInstance
   }
 
   private ProbedInstance(InstanceKey key) {
-    super(persistenceId(key));
+    // a failed write (backend unavailable) restarts the journal with backoff instead of stopping
+    super(persistenceId(key), SupervisorStrategy.restartWithBackoff(
+        java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30), 0.2));
     this.key = key;
   }
 
