@@ -50,6 +50,8 @@ public final class InstanceProber {
 
   private record Journaled(String what, StatusReply<?> reply) implements Command {}
 
+  private static final Object OVERDUE_TIMER = "overdue";
+
   private record JournalForgot(StatusReply<Done> reply) implements Command {}
 
   /**
@@ -89,6 +91,8 @@ public final class InstanceProber {
   private final ActorRef<TopologyView.Command> view;
   private final ActorRef<ProbeManager.Command> manager;
   private final ActorRef<ProbedInstance.Command> journal;
+  // replies of the journal to every recorded probe: an adapter, not an ask per probe
+  private final ActorRef<StatusReply<Boolean>> journalReplies;
 
   public static Behavior<Command> create(InstanceKey key, ProbeClient client,
       ProbeSchedule schedule, Clock clock, ActorRef<TopologyView.Command> view,
@@ -115,6 +119,12 @@ public final class InstanceProber {
     this.view = view;
     this.manager = manager;
     this.journal = ctx.spawn(ProbedInstance.create(key), "journal");
+    this.journalReplies = adapter(ctx);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static ActorRef<StatusReply<Boolean>> adapter(ActorContext<Command> ctx) {
+    return (ActorRef) ctx.messageAdapter(StatusReply.class, r -> new Journaled("observation", r));
   }
 
   private Behavior<Command> idle(ProbeState state) {
@@ -156,7 +166,7 @@ public final class InstanceProber {
     ctx.pipeToSelf(probe, (result, err) -> new ProbeFinished(seq, result != null ? result
         : new ProbeResult.Failed(key, new ProbeFailure(ProbeFailure.Reason.OTHER,
             key + ": probe failed: " + err), false, Duration.ZERO)));
-    timers.startSingleTimer(new ProbeOverdue(seq), s.schedule().probeDeadline());
+    timers.startSingleTimer(OVERDUE_TIMER, new ProbeOverdue(seq), s.schedule().probeDeadline());
     return probing(s);
   }
 
@@ -169,15 +179,13 @@ public final class InstanceProber {
   }
 
   private Behavior<Command> onFinished(ProbeState state, ProbeResult result) {
-    timers.cancel(new ProbeOverdue(state.seq()));
+    timers.cancel(OVERDUE_TIMER);
     Instant now = clock.instant();
     view.tell(new TopologyView.InstanceProbed(key, result, now));
     ProbeState next;
     if (result instanceof ProbeResult.Reached reached) {
       Instance instance = reached.instance();
-      ctx.askWithStatus(Boolean.class, journal, Duration.ofSeconds(30),
-          r -> new ProbedInstance.RecordReached(instance, now, r),
-          (changed, err) -> new Journaled("observation", err == null ? StatusReply.success(changed) : StatusReply.error(err)));
+      journal.tell(new ProbedInstance.RecordReached(instance, now, journalReplies));
       Set<InstanceKey> neighbors = neighbors(instance);
       if (!neighbors.equals(state.neighbors())) {
         Set<InstanceKey> added = new HashSet<>(neighbors);
@@ -189,9 +197,7 @@ public final class InstanceProber {
       next = state.finished(neighbors, 0);
     } else {
       ProbeResult.Failed failed = (ProbeResult.Failed) result;
-      ctx.askWithStatus(Boolean.class, journal, Duration.ofSeconds(30),
-          r -> new ProbedInstance.RecordUnreachable(failed.failure(), now, r),
-          (changed, err) -> new Journaled("unreachability", err == null ? StatusReply.success(changed) : StatusReply.error(err)));
+      journal.tell(new ProbedInstance.RecordUnreachable(failed.failure(), now, journalReplies));
       next = state.finished(state.neighbors(), state.failures() + 1);
       if (next.failures() == 1) {
         ctx.getLog().info("{} unreachable: {}", key, failed.failure().message());

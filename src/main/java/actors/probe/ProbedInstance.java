@@ -115,10 +115,11 @@ public final class ProbedInstance
       return Effect().reply(c.replyTo(),
           StatusReply.error("observation of " + c.instance().key() + " sent to journal of " + key));
     }
-    if (state.reachable() && c.instance().sameFactsAs(state.instance())) {
+    Instance facts = c.instance().facts();
+    if (state.reachable() && facts.equals(state.instance())) { // the state holds facts only
       return Effect().reply(c.replyTo(), StatusReply.success(false));
     }
-    return Effect().persist(new InstanceObserved(c.instance().facts(), c.at()))
+    return Effect().persist(new InstanceObserved(facts, c.at()))
         .thenReply(c.replyTo(), s -> StatusReply.success(true));
   }
 
