@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import testkit.Eventually;
@@ -23,6 +26,7 @@ import testkit.Sandbox;
  * orchestrator-client reads them (the same GETs, the same fields its jq filters take).
  */
 @Tag("sandbox")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IntermediateMasterTest {
 
   static final int M = 10421;
@@ -127,5 +131,29 @@ class IntermediateMasterTest {
         "  + 127.0.0.1:10424|0s|ok"), firstThree);
     assertTrue(text.split("\n")[0].contains("|rw|"), "master is rw");
     assertTrue(text.split("\n")[1].contains("|ro|"), "replica is ro");
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void coMastersKeepTheClusterNameOfTheFormerMaster() {
+    // runs last in effect (a new shape): the master starts replicating from its replica
+    orcha.get("all-instances"); // the cluster has been named 127.0.0.1:10421 by now
+    sandbox.sql(M, "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + (M + 1)
+        + ", MASTER_USER='repl', MASTER_PASSWORD='repl', MASTER_USE_GTID=slave_pos; START SLAVE");
+    try {
+      JsonNode m = Eventually.await("co-masters seen", Duration.ofSeconds(10),
+          () -> orcha.get("instance/127.0.0.1/" + M), i -> i.get("IsCoMaster").asBoolean());
+      JsonNode im = orcha.get("instance/127.0.0.1/" + (M + 1));
+      assertTrue(im.get("IsCoMaster").asBoolean());
+      assertEquals("127.0.0.1:" + M, m.get("ClusterName").asText(), "the former master keeps naming it");
+      assertEquals("127.0.0.1:" + M, im.get("ClusterName").asText());
+      assertEquals(0, m.get("ReplicationDepth").asInt());
+      assertEquals(1, im.get("ReplicationDepth").asInt());
+      assertEquals(2, orcha.get("instance/127.0.0.1/" + (M + 2)).get("ReplicationDepth").asInt());
+      String text = orcha.get("topology/127.0.0.1:" + M).get("Details").asText();
+      assertTrue(text.lines().count() == 4, text);
+    } finally {
+      sandbox.sql(M, "STOP SLAVE; RESET SLAVE ALL");
+    }
   }
 }
