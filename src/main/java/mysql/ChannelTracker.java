@@ -53,6 +53,15 @@ final class ChannelTracker implements LoopResources {
     return c != null && c.isActive();
   }
 
+  /** Runs {@code action} once the socket is closed, whoever closed it (the server, or we). */
+  void onClose(Runnable action) {
+    Channel c = channel;
+    if (c == null) {
+      return;
+    }
+    c.closeFuture().addListener(f -> action.run());
+  }
+
   /** Closes the socket now, whatever the driver is doing on it. */
   void forceClose() {
     Channel c = channel;

@@ -74,6 +74,7 @@ public final class Prober implements AutoCloseable {
   private final AtomicLong connectionsOpened = new AtomicLong();
   private final AtomicLong roundTrips = new AtomicLong();
   private volatile boolean closed;
+  private volatile java.util.function.Consumer<InstanceKey> connectionLost = k -> { };
 
   /** A prober with its own event loops (2 threads, daemon), released by {@link #close()}. */
   public Prober(ProberSettings settings) {
@@ -107,6 +108,15 @@ public final class Prober implements AutoCloseable {
     }
     Slot slot = slots.computeIfAbsent(key, Slot::new);
     return slot.enqueue(() -> probeOnce(slot).toFuture());
+  }
+
+  /**
+   * Tells {@code listener} when a kept connection is closed by the other side while orcha did
+   * not close it — a server that died, restarted or dropped us — so that it can be probed at
+   * once instead of at its next poll. Called on a network thread: keep it short.
+   */
+  public void onConnectionLost(java.util.function.Consumer<InstanceKey> listener) {
+    this.connectionLost = listener;
   }
 
   /** Closes the connection to a server that is no longer probed. */
@@ -257,6 +267,13 @@ public final class Prober implements AutoCloseable {
           conn.forceClose();
           return Mono.error(new IllegalStateException("probing of this server was stopped"));
         }
+        // closed while still the slot's connection = closed by the server's side, not by us
+        // (every close of ours takes the connection out of the slot first)
+        conn.tracker.onClose(() -> {
+          if (!closed && slot.current() == conn) {
+            connectionLost.accept(slot.key);
+          }
+        });
         return Mono.just(conn);
       });
     });

@@ -18,6 +18,7 @@ final class MysqlProbeClient implements ProbeClient, AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong probes = new java.util.concurrent.atomic.AtomicLong();
   private volatile ProberSettings current;
   private volatile Prober prober;
+  private volatile java.util.function.Consumer<InstanceKey> connectionLost = k -> { };
 
   MysqlProbeClient(Settings settings) {
     this.current = proberSettings(settings);
@@ -74,6 +75,12 @@ final class MysqlProbeClient implements ProbeClient, AutoCloseable {
     prober.forget(key);
   }
 
+  @Override
+  public void onConnectionLost(java.util.function.Consumer<InstanceKey> listener) {
+    connectionLost = listener;
+    prober.onConnectionLost(listener);
+  }
+
   /** Applies reloaded settings; a no-op when nothing about reaching servers changed. */
   synchronized void update(Settings settings) {
     ProberSettings next = proberSettings(settings);
@@ -82,7 +89,9 @@ final class MysqlProbeClient implements ProbeClient, AutoCloseable {
     }
     Prober old = prober;
     current = next;
-    prober = new Prober(next);
+    Prober fresh = new Prober(next);
+    fresh.onConnectionLost(connectionLost);
+    prober = fresh;
     old.close();
   }
 

@@ -61,6 +61,10 @@ public final class Guardian {
         TopologyView.create(s.thresholds(), s.aliasRules(), deps.clock()), "topology-view");
     ActorRef<ProbeManager.Command> manager = ctx.spawn(
         ProbeManager.create(deps.probeClient(), schedule(s), deps.clock(), view), "probe-manager");
+    // a server that drops our idle connection (killed, restarted) is probed at once, not at its
+    // next poll: this is what makes a dead master suspected within milliseconds
+    deps.probeClient().onConnectionLost(key ->
+        manager.tell(new ProbeManager.ProbeSoon(key, "connection lost")));
     ActorRef<NodeHeartbeat.Command> heartbeat = ctx.spawn(
         NodeHeartbeat.create(s.nodeName(), deps.heartbeatWriter(), blocking, deps.clock()),
         "heartbeat");

@@ -15,4 +15,10 @@ public interface ProbeClient {
 
   /** Releases what is held for {@code key} (its open connection). */
   void forget(InstanceKey key);
+
+  /**
+   * Asks to be told when the connection to a server drops outside a probe (the server died or
+   * closed it), so the server can be probed at once. Optional: the default never tells.
+   */
+  default void onConnectionLost(java.util.function.Consumer<InstanceKey> listener) {}
 }

@@ -46,6 +46,13 @@ public final class ProbeManager
   /** Probes a known server now (emergent probe); an unknown server gets a failed result. */
   public record ProbeNow(InstanceKey key, ActorRef<ProbeResult> replyTo) implements Command {}
 
+  /**
+   * Probes a known server as soon as possible, nobody waiting for the result: the connection to
+   * it dropped, or detection wants fresh evidence (an "emergent" probe). Unknown servers are
+   * ignored.
+   */
+  public record ProbeSoon(InstanceKey key, String reason) implements Command {}
+
   /** A prober saw masters or replicas it had not reported before. */
   public record NeighborsSeen(InstanceKey reporter, Set<InstanceKey> keys) implements Command {}
 
@@ -139,6 +146,7 @@ public final class ProbeManager
         .onCommand(Discover.class, this::onDiscover)
         .onCommand(DiscoverAndProbe.class, this::onDiscoverAndProbe)
         .onCommand(ProbeNow.class, this::onProbeNow)
+        .onCommand(ProbeSoon.class, this::onProbeSoon)
         .onCommand(NeighborsSeen.class, this::onNeighborsSeen)
         .onCommand(Forget.class, this::onForget)
         .onCommand(UpdateSchedule.class, this::onUpdateSchedule)
@@ -180,6 +188,16 @@ public final class ProbeManager
               c.key() + " is not being probed"), false, java.time.Duration.ZERO)));
     }
     return Effect().none().thenRun(s -> prober(c.key()).tell(new InstanceProber.ProbeNow(c.replyTo())));
+  }
+
+  private Effect<Event, State> onProbeSoon(State state, ProbeSoon c) {
+    if (!state.keys().contains(c.key())) {
+      return Effect().none();
+    }
+    return Effect().none().thenRun(s -> {
+      ctx.getLog().debug("probing {} now: {}", c.key(), c.reason());
+      prober(c.key()).tell(new InstanceProber.ProbeNow(ctx.getSystem().ignoreRef()));
+    });
   }
 
   private Effect<Event, State> onNeighborsSeen(State state, NeighborsSeen c) {

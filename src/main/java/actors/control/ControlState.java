@@ -1,0 +1,276 @@
+package actors.control;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import orcha.CborSerializable;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import topology.Downtime;
+import topology.InstanceKey;
+
+/**
+ * What operators tell orcha about servers: downtime (still analysed, skipped by automated
+ * recovery) and maintenance (a lock against concurrent operations on a server). Persisted in the
+ * node's backend, so it survives restarts; expired entries drop out on their own. Subscribers
+ * (the topology view, the failure detector) are told every change. The HA milestone moves this
+ * state into Distributed Data behind the same protocol.
+ */
+public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
+    ControlState.Command, ControlState.Event, ControlState.State> {
+
+  public sealed interface Command {}
+
+  public record BeginDowntime(InstanceKey key, String owner, String reason, Duration duration,
+      ActorRef<StatusReply<Downtime>> replyTo) implements Command {}
+
+  public record EndDowntime(InstanceKey key, ActorRef<StatusReply<Boolean>> replyTo) implements Command {}
+
+  public record BeginMaintenance(InstanceKey key, String owner, String reason, Duration duration,
+      ActorRef<StatusReply<Maintenance>> replyTo) implements Command {}
+
+  /** Ends the maintenance of a server; replies with the ended entry's id (0 when there was none). */
+  public record EndMaintenance(InstanceKey key, ActorRef<StatusReply<Long>> replyTo) implements Command {}
+
+  public record EndMaintenanceById(long id, ActorRef<StatusReply<InstanceKey>> replyTo) implements Command {}
+
+  public record Get(ActorRef<Snapshot> replyTo) implements Command {}
+
+  /** Tells {@code subscriber} the current snapshot now and after every change. */
+  public record Subscribe(ActorRef<Snapshot> subscriber) implements Command {}
+
+  private enum Expire implements Command { INSTANCE }
+
+  /** A server locked for an operation by an owner, for a while. */
+  public record Maintenance(long id, InstanceKey key, String owner, String reason,
+      Instant begunAt, Instant endsAt) implements CborSerializable {
+    public boolean activeAt(Instant now) {
+      return now.isBefore(endsAt);
+    }
+  }
+
+  /** Everything active or not yet purged; readers filter with the time they judge at. */
+  public record Snapshot(Map<InstanceKey, Downtime> downtimes,
+      Map<InstanceKey, Maintenance> maintenance) {
+    public static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of());
+
+    public Snapshot {
+      downtimes = Map.copyOf(downtimes);
+      maintenance = Map.copyOf(maintenance);
+    }
+
+    public Map<InstanceKey, Downtime> activeDowntimes(Instant now) {
+      Map<InstanceKey, Downtime> m = new LinkedHashMap<>();
+      downtimes.forEach((k, d) -> {
+        if (d.activeAt(now)) {
+          m.put(k, d);
+        }
+      });
+      return m;
+    }
+  }
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record DowntimeBegun(Downtime downtime) implements Event {}
+
+  public record DowntimeEnded(InstanceKey key, Instant at) implements Event {}
+
+  public record MaintenanceBegun(Maintenance maintenance) implements Event {}
+
+  public record MaintenanceEnded(InstanceKey key, long id, Instant at) implements Event {}
+
+  /** Expired entries purged (not a user action: keeps the state small). */
+  public record ExpiredPurged(List<InstanceKey> downtimes, List<InstanceKey> maintenance,
+      Instant at) implements Event {}
+
+  public record State(Map<InstanceKey, Downtime> downtimes,
+      Map<InstanceKey, Maintenance> maintenance, long lastMaintenanceId) implements CborSerializable {
+    public State {
+      downtimes = Map.copyOf(downtimes);
+      maintenance = Map.copyOf(maintenance);
+    }
+
+    Snapshot snapshot() {
+      return new Snapshot(downtimes, maintenance);
+    }
+  }
+
+  /** How often expired entries are purged from the journal's state. */
+  private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
+
+  private final ActorContext<Command> ctx;
+  private final Clock clock;
+  private final List<ActorRef<Snapshot>> subscribers = new ArrayList<>();
+
+  public static Behavior<Command> create(Clock clock) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      ctx.setLoggerName(ControlState.class);
+      timers.startTimerWithFixedDelay(Expire.INSTANCE, PURGE_EVERY);
+      return new ControlState(ctx, clock);
+    }));
+  }
+
+  private ControlState(ActorContext<Command> ctx, Clock clock) {
+    super(PersistenceId.ofUniqueId("control-state"), SupervisorStrategy.restartWithBackoff(
+        Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
+    this.ctx = ctx;
+    this.clock = clock;
+  }
+
+  @Override
+  public State emptyState() {
+    return new State(Map.of(), Map.of(), 0);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> publish(state))
+        .build();
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder().forAnyState()
+        .onCommand(BeginDowntime.class, this::onBeginDowntime)
+        .onCommand(EndDowntime.class, this::onEndDowntime)
+        .onCommand(BeginMaintenance.class, this::onBeginMaintenance)
+        .onCommand(EndMaintenance.class, this::onEndMaintenance)
+        .onCommand(EndMaintenanceById.class, this::onEndMaintenanceById)
+        .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), s.snapshot()))
+        .onCommand(Subscribe.class, this::onSubscribe)
+        .onCommand(Expire.class, this::onExpire)
+        .build();
+  }
+
+  private ReplyEffect<Event, State> onBeginDowntime(State s, BeginDowntime c) {
+    if (c.duration().isNegative() || c.duration().isZero()) {
+      return Effect().reply(c.replyTo(), StatusReply.error("downtime duration must be positive"));
+    }
+    Instant now = clock.instant();
+    Downtime d = new Downtime(c.key(), c.owner(), c.reason(), now, now.plus(c.duration()));
+    return Effect().persist(new DowntimeBegun(d)).thenRun(this::publish)
+        .thenReply(c.replyTo(), st -> StatusReply.success(d));
+  }
+
+  private ReplyEffect<Event, State> onEndDowntime(State s, EndDowntime c) {
+    if (!s.downtimes().containsKey(c.key())) {
+      return Effect().reply(c.replyTo(), StatusReply.success(false)); // orchestrator: not an error
+    }
+    return Effect().persist(new DowntimeEnded(c.key(), clock.instant())).thenRun(this::publish)
+        .thenReply(c.replyTo(), st -> StatusReply.success(true));
+  }
+
+  private ReplyEffect<Event, State> onBeginMaintenance(State s, BeginMaintenance c) {
+    Instant now = clock.instant();
+    Maintenance current = s.maintenance().get(c.key());
+    if (current != null && current.activeAt(now)) {
+      return Effect().reply(c.replyTo(), StatusReply.error("Cannot begin maintenance: "
+          + c.key() + " is already under maintenance by " + current.owner() + ": " + current.reason()));
+    }
+    Maintenance m = new Maintenance(s.lastMaintenanceId() + 1, c.key(), c.owner(), c.reason(), now,
+        now.plus(c.duration()));
+    return Effect().persist(new MaintenanceBegun(m)).thenRun(this::publish)
+        .thenReply(c.replyTo(), st -> StatusReply.success(m));
+  }
+
+  private ReplyEffect<Event, State> onEndMaintenance(State s, EndMaintenance c) {
+    Maintenance m = s.maintenance().get(c.key());
+    if (m == null) {
+      return Effect().reply(c.replyTo(), StatusReply.success(0L));
+    }
+    return Effect().persist(new MaintenanceEnded(c.key(), m.id(), clock.instant()))
+        .thenRun(this::publish).thenReply(c.replyTo(), st -> StatusReply.success(m.id()));
+  }
+
+  private ReplyEffect<Event, State> onEndMaintenanceById(State s, EndMaintenanceById c) {
+    for (Maintenance m : s.maintenance().values()) {
+      if (m.id() == c.id()) {
+        return Effect().persist(new MaintenanceEnded(m.key(), m.id(), clock.instant()))
+            .thenRun(this::publish).thenReply(c.replyTo(), st -> StatusReply.success(m.key()));
+      }
+    }
+    return Effect().reply(c.replyTo(), StatusReply.error("No maintenance found with id " + c.id()));
+  }
+
+  private ReplyEffect<Event, State> onSubscribe(State s, Subscribe c) {
+    // subscribers are the node's own long-lived actors (view, detector): no unsubscribe needed
+    subscribers.add(c.subscriber());
+    c.subscriber().tell(s.snapshot());
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onExpire(State s, Expire c) {
+    Instant now = clock.instant();
+    List<InstanceKey> downtimes = s.downtimes().values().stream()
+        .filter(d -> !d.endsAt().isAfter(now)).map(Downtime::key).toList();
+    List<InstanceKey> maintenance = s.maintenance().values().stream()
+        .filter(m -> !m.activeAt(now)).map(Maintenance::key).toList();
+    if (downtimes.isEmpty() && maintenance.isEmpty()) {
+      return Effect().noReply();
+    }
+    return Effect().persist(new ExpiredPurged(downtimes, maintenance, now)).thenRun(this::publish)
+        .thenNoReply();
+  }
+
+  private void publish(State s) {
+    Snapshot snap = s.snapshot();
+    subscribers.forEach(r -> r.tell(snap));
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState()
+        .onEvent(DowntimeBegun.class, (s, e) -> {
+          Map<InstanceKey, Downtime> d = new LinkedHashMap<>(s.downtimes());
+          d.put(e.downtime().key(), e.downtime());
+          return new State(d, s.maintenance(), s.lastMaintenanceId());
+        })
+        .onEvent(DowntimeEnded.class, (s, e) -> {
+          Map<InstanceKey, Downtime> d = new LinkedHashMap<>(s.downtimes());
+          d.remove(e.key());
+          return new State(d, s.maintenance(), s.lastMaintenanceId());
+        })
+        .onEvent(MaintenanceBegun.class, (s, e) -> {
+          Map<InstanceKey, Maintenance> m = new LinkedHashMap<>(s.maintenance());
+          m.put(e.maintenance().key(), e.maintenance());
+          return new State(s.downtimes(), m, e.maintenance().id());
+        })
+        .onEvent(MaintenanceEnded.class, (s, e) -> {
+          Map<InstanceKey, Maintenance> m = new LinkedHashMap<>(s.maintenance());
+          m.remove(e.key());
+          return new State(s.downtimes(), m, s.lastMaintenanceId());
+        })
+        .onEvent(ExpiredPurged.class, (s, e) -> {
+          Map<InstanceKey, Downtime> d = new LinkedHashMap<>(s.downtimes());
+          e.downtimes().forEach(d::remove);
+          Map<InstanceKey, Maintenance> m = new LinkedHashMap<>(s.maintenance());
+          e.maintenance().forEach(m::remove);
+          return new State(d, m, s.lastMaintenanceId());
+        })
+        .build();
+  }
+}
