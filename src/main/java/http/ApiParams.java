@@ -44,4 +44,52 @@ public final class ApiParams {
         .or(() -> java.util.Optional.ofNullable(snapshot.clusters().get(a)))
         .orElseThrow(() -> new ApiException("No cluster found for alias " + a));
   }
+
+  private static final java.util.regex.Pattern SIMPLE_TIME =
+      java.util.regex.Pattern.compile("^([0-9]+)([smhdw])$");
+
+  /**
+   * orchestrator's simple time ({@code 10s}, {@code 5m}, {@code 2h}, {@code 1d}, {@code 1w}): a
+   * missing or zero value means the default; anything else (a bare number, a negative value,
+   * another unit) is refused with {@code Cannot parse simple time: <text>}.
+   */
+  public static java.time.Duration simpleTime(String text, java.time.Duration whenMissing) {
+    String t = text == null ? "" : text.trim();
+    if (t.isEmpty()) {
+      return whenMissing;
+    }
+    java.util.regex.Matcher m = SIMPLE_TIME.matcher(t);
+    if (!m.matches()) {
+      throw new ApiException("Cannot parse simple time: " + t);
+    }
+    long n;
+    try {
+      n = Long.parseLong(m.group(1));
+    } catch (NumberFormatException e) {
+      throw new ApiException("Cannot parse simple time: " + t);
+    }
+    if (n == 0) {
+      return whenMissing;
+    }
+    java.time.Duration unit = switch (m.group(2)) {
+      case "s" -> java.time.Duration.ofSeconds(1);
+      case "m" -> java.time.Duration.ofMinutes(1);
+      case "h" -> java.time.Duration.ofHours(1);
+      case "d" -> java.time.Duration.ofDays(1);
+      default -> java.time.Duration.ofDays(7);
+    };
+    if (n > 36500L * 86400 / unit.toSeconds()) {
+      throw new ApiException("Cannot parse simple time: " + t + " (more than 100 years)");
+    }
+    return unit.multipliedBy(n);
+  }
+
+  /** A required free-text parameter (owner, reason): trimmed, not blank. */
+  public static String required(ApiRequest req, String name, String what) {
+    String v = req.param(name);
+    if (v == null || v.isBlank()) {
+      throw new ApiException(what + " required");
+    }
+    return v.trim();
+  }
 }

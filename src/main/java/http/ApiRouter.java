@@ -52,6 +52,7 @@ public final class ApiRouter {
     new DiscoveryRoutes(api).register(table);
     new InstanceRoutes(api).register(table);
     new ClusterRoutes(api).register(table);
+    new ControlRoutes(api, clock).register(table);
     meta.register(table);
   }
 

@@ -28,6 +28,10 @@ public final class ErrorMapping {
     if (t instanceof ApiException) {
       return ApiReply.error(t.getMessage());
     }
+    // a StatusReply.error of an actor: a refusal whose text is meant for the user
+    if (t instanceof org.apache.pekko.pattern.StatusReply.ErrorMessage) {
+      return ApiReply.error(t.getMessage());
+    }
     // includes Pekko's AskTimeoutException
     if (t instanceof TimeoutException) {
       LOG.warn("API request {} timed out: {}", path, t.toString());

@@ -1,7 +1,10 @@
 package http;
 
+import actors.control.ControlState;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import topology.Downtime;
 import topology.InstanceKey;
 import topology.InstanceView;
 import topology.TopologySnapshot;
@@ -50,6 +53,26 @@ public interface NodeApi {
    * extra file is ignored). Fails with a message naming the bad key; the old settings stay.
    */
   CompletionStage<Void> reloadConfiguration(Optional<String> extraFile);
+
+  /** Begins (or replaces) a server's downtime; answers the downtime as recorded. */
+  CompletionStage<Downtime> beginDowntime(InstanceKey key, String owner, String reason,
+      Duration duration);
+
+  /** Ends a server's downtime; succeeds when there was none. */
+  CompletionStage<Void> endDowntime(InstanceKey key);
+
+  /** Puts a server under maintenance for {@code duration}; fails when it already is. */
+  CompletionStage<ControlState.Maintenance> beginMaintenance(InstanceKey key, String owner,
+      String reason, Duration duration);
+
+  /** Ends a server's maintenance; answers the ended entry's id (0 when there was none). */
+  CompletionStage<Long> endMaintenance(InstanceKey key);
+
+  /** Ends a maintenance entry by its id; answers its server. */
+  CompletionStage<InstanceKey> endMaintenanceById(long id);
+
+  /** Downtime and maintenance as this node knows them. */
+  CompletionStage<ControlState.Snapshot> controlState();
 
   /** Health: the node serves and its backend accepted a write recently. */
   CompletionStage<NodeHealth> health();

@@ -41,6 +41,8 @@ class InMemoryNodeApi implements NodeApi {
     silent = false;
     reloadError = null;
     calls.clear();
+    downtimes.clear();
+    maintenance.clear();
   }
 
   private <T> CompletionStage<T> answer(java.util.function.Supplier<T> value) {
@@ -119,5 +121,74 @@ class InMemoryNodeApi implements NodeApi {
   @Override
   public boolean isLeader() {
     return leader;
+  }
+
+  final java.util.Map<InstanceKey, topology.Downtime> downtimes = new java.util.concurrent.ConcurrentHashMap<>();
+  final java.util.Map<InstanceKey, actors.control.ControlState.Maintenance> maintenance =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  @Override
+  public CompletionStage<topology.Downtime> beginDowntime(InstanceKey key, String owner,
+      String reason, java.time.Duration duration) {
+    calls.add("begin-downtime " + key + " " + owner + " " + reason + " " + duration);
+    return answer(() -> {
+      java.time.Instant now = java.time.Instant.now();
+      topology.Downtime d = new topology.Downtime(key, owner, reason, now, now.plus(duration));
+      downtimes.put(key, d);
+      return d;
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> endDowntime(InstanceKey key) {
+    calls.add("end-downtime " + key);
+    return answer(() -> {
+      downtimes.remove(key);
+      return null;
+    });
+  }
+
+  @Override
+  public CompletionStage<actors.control.ControlState.Maintenance> beginMaintenance(InstanceKey key,
+      String owner, String reason, java.time.Duration duration) {
+    calls.add("begin-maintenance " + key + " " + owner + " " + reason);
+    return answer(() -> {
+      if (maintenance.containsKey(key)) {
+        throw new ApiException("Cannot begin maintenance: " + key + " is already under maintenance");
+      }
+      java.time.Instant now = java.time.Instant.now();
+      var m = new actors.control.ControlState.Maintenance(maintenance.size() + 1, key, owner,
+          reason, now, now.plus(duration));
+      maintenance.put(key, m);
+      return m;
+    });
+  }
+
+  @Override
+  public CompletionStage<Long> endMaintenance(InstanceKey key) {
+    calls.add("end-maintenance " + key);
+    return answer(() -> {
+      var m = maintenance.remove(key);
+      return m == null ? 0L : m.id();
+    });
+  }
+
+  @Override
+  public CompletionStage<InstanceKey> endMaintenanceById(long id) {
+    calls.add("end-maintenance-id " + id);
+    return answer(() -> {
+      for (var m : maintenance.values()) {
+        if (m.id() == id) {
+          maintenance.remove(m.key());
+          return m.key();
+        }
+      }
+      throw new ApiException("No maintenance found with id " + id);
+    });
+  }
+
+  @Override
+  public CompletionStage<actors.control.ControlState.Snapshot> controlState() {
+    return answer(() -> new actors.control.ControlState.Snapshot(downtimes, maintenance));
   }
 }

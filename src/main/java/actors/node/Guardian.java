@@ -1,5 +1,6 @@
 package actors.node;
 
+import actors.control.ControlState;
 import actors.probe.ProbeClient;
 import actors.probe.ProbeManager;
 import actors.probe.ProbeSchedule;
@@ -57,6 +58,7 @@ public final class Guardian {
     Executor blocking = ctx.getSystem().dispatchers()
         .lookup(DispatcherSelector.fromConfig("orcha.blocking-jdbc-dispatcher"));
 
+    ActorRef<ControlState.Command> control = ctx.spawn(ControlState.create(deps.clock()), "control-state");
     ActorRef<TopologyView.Command> view = ctx.spawn(
         TopologyView.create(s.thresholds(), s.aliasRules(), deps.clock()), "topology-view");
     ActorRef<ProbeManager.Command> manager = ctx.spawn(
@@ -74,7 +76,7 @@ public final class Guardian {
       manager.tell(new ProbeManager.UpdateSchedule(schedule(next)));
       view.tell(new TopologyView.UpdateRules(next.thresholds(), next.aliasRules()));
     };
-    NodeApiImpl api = new NodeApiImpl(s, deps.loader(), view, manager, heartbeat,
+    NodeApiImpl api = new NodeApiImpl(s, deps.loader(), view, manager, heartbeat, control,
         new Leadership(cluster), ctx.getSystem().scheduler(), blocking, apply);
 
     for (String seed : s.discovery().seeds()) {

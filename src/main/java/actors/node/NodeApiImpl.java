@@ -1,5 +1,6 @@
 package actors.node;
 
+import actors.control.ControlState;
 import actors.probe.ProbeManager;
 import actors.topology.TopologyView;
 import http.ApiException;
@@ -21,6 +22,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import topology.Downtime;
 import topology.InstanceKey;
 import topology.InstanceView;
 import topology.ProbeResult;
@@ -38,6 +40,7 @@ public final class NodeApiImpl implements NodeApi {
   private final ActorRef<TopologyView.Command> view;
   private final ActorRef<ProbeManager.Command> manager;
   private final ActorRef<NodeHeartbeat.Command> heartbeat;
+  private final ActorRef<ControlState.Command> control;
   private final Leadership leadership;
   private final Scheduler scheduler;
   private final Executor blocking;
@@ -45,13 +48,14 @@ public final class NodeApiImpl implements NodeApi {
 
   public NodeApiImpl(Settings initial, ConfigLoader loader, ActorRef<TopologyView.Command> view,
       ActorRef<ProbeManager.Command> manager, ActorRef<NodeHeartbeat.Command> heartbeat,
-      Leadership leadership, Scheduler scheduler, Executor blocking,
+      ActorRef<ControlState.Command> control, Leadership leadership, Scheduler scheduler, Executor blocking,
       Consumer<Settings> applySettings) {
     this.settings = new AtomicReference<>(initial);
     this.loader = loader;
     this.view = view;
     this.manager = manager;
     this.heartbeat = heartbeat;
+    this.control = control;
     this.leadership = leadership;
     this.scheduler = scheduler;
     this.blocking = blocking;
@@ -133,6 +137,44 @@ public final class NodeApiImpl implements NodeApi {
             "reloaded configuration changes {}, which take effect after a restart", needRestart);
       }
     }, blocking);
+  }
+
+  @Override
+  public CompletionStage<Downtime> beginDowntime(InstanceKey key, String owner, String reason,
+      Duration duration) {
+    return AskPattern.askWithStatus(control,
+        r -> new ControlState.BeginDowntime(key, owner, reason, duration, r), timeout(), scheduler);
+  }
+
+  @Override
+  public CompletionStage<Void> endDowntime(InstanceKey key) {
+    CompletionStage<Boolean> ended = AskPattern.askWithStatus(control,
+        r -> new ControlState.EndDowntime(key, r), timeout(), scheduler);
+    return ended.thenApply(b -> null);
+  }
+
+  @Override
+  public CompletionStage<ControlState.Maintenance> beginMaintenance(InstanceKey key, String owner,
+      String reason, Duration duration) {
+    return AskPattern.askWithStatus(control,
+        r -> new ControlState.BeginMaintenance(key, owner, reason, duration, r), timeout(), scheduler);
+  }
+
+  @Override
+  public CompletionStage<Long> endMaintenance(InstanceKey key) {
+    return AskPattern.askWithStatus(control, r -> new ControlState.EndMaintenance(key, r),
+        timeout(), scheduler);
+  }
+
+  @Override
+  public CompletionStage<InstanceKey> endMaintenanceById(long id) {
+    return AskPattern.askWithStatus(control,
+        r -> new ControlState.EndMaintenanceById(id, r), timeout(), scheduler);
+  }
+
+  @Override
+  public CompletionStage<ControlState.Snapshot> controlState() {
+    return AskPattern.ask(control, ControlState.Get::new, timeout(), scheduler);
   }
 
   @Override
