@@ -50,7 +50,7 @@ public final class TopologyAssembler {
       boolean coMaster = inst.isReplica() && masterInst != null && masterInst.isReplica()
           && masterInst.masterKey().equals(k);
       views.put(k, InstanceView.judge(inst, byKey.get(k).liveness(), p.clusterName(), p.depth(),
-          coMaster, "", thresholds, now));
+          coMaster, ErrantGtid.of(inst, reached, coMaster), thresholds, now));
     });
 
     Map<InstanceKey, List<InstanceKey>> members = new TreeMap<>();
