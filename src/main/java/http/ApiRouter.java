@@ -53,6 +53,7 @@ public final class ApiRouter {
     new InstanceRoutes(api).register(table);
     new ClusterRoutes(api).register(table);
     new ControlRoutes(api, clock).register(table);
+    new AnalysisRoutes(api, clock).register(table);
     meta.register(table);
   }
 

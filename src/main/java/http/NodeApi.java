@@ -54,6 +54,12 @@ public interface NodeApi {
    */
   CompletionStage<Void> reloadConfiguration(Optional<String> extraFile);
 
+  /** The node's latest replication analysis, with the snapshot it was computed from. */
+  CompletionStage<actors.topology.TopologyView.AnalysisResult> analysis();
+
+  /** The failure detections this node registered, oldest first. */
+  CompletionStage<java.util.List<actors.detection.DetectionLog.Detection>> failureDetections();
+
   /** Begins (or replaces) a server's downtime; answers the downtime as recorded. */
   CompletionStage<Downtime> beginDowntime(InstanceKey key, String owner, String reason,
       Duration duration);

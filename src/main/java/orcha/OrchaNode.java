@@ -44,12 +44,19 @@ public final class OrchaNode implements AutoCloseable {
     MysqlProbeClient probes = new MysqlProbeClient(settings);
     BackendHealth health = new BackendHealth(settings.backend());
     CompletableFuture<Guardian.Started> startedFuture = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicReference<Settings> current =
+        new java.util.concurrent.atomic.AtomicReference<>(settings);
+    DetectionHooks hooks = new DetectionHooks(current::get);
     Guardian.Dependencies deps = new Guardian.Dependencies(loader, settings, probes,
-        probes::update, health::recordHeartbeat, clock, startedFuture);
+        next -> {
+          current.set(next);
+          probes.update(next);
+        }, health::recordHeartbeat, hooks, clock, startedFuture);
     ActorSystem<Guardian.Command> system =
         ActorSystem.create(Guardian.create(deps), "orcha", loaded.config());
     system.getWhenTerminated().whenComplete((d, e) -> {
       probes.close();
+      hooks.close();
       startedFuture.completeExceptionally(new IllegalStateException("orcha stopped while starting"));
     });
     try {

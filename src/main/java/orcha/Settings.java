@@ -347,6 +347,14 @@ public record Settings(
         analysis.reasonableMaintenanceReplicationLag().toSeconds());
   }
 
+  /** What failure detection reads (thresholds, filters, semi-sync and read-only rules). */
+  public topology.AnalysisSettings analysisSettings() {
+    return new topology.AnalysisSettings(thresholds(), recovery.recoverNonWriteableMaster(),
+        recovery.enforceExactSemiSyncReplicas(), recovery.recoverLockedSemiSyncMaster(),
+        analysis.reasonableLockedSemiSyncMaster(), recovery.ignoreHostnameFilters(),
+        recovery.masterClusterFilters(), recovery.intermediateMasterClusterFilters());
+  }
+
   public AliasRules aliasRules() {
     return new AliasRules(clusters.nameToAlias(), Map.of());
   }

@@ -43,6 +43,8 @@ class InMemoryNodeApi implements NodeApi {
     calls.clear();
     downtimes.clear();
     maintenance.clear();
+    analyses = java.util.List.of();
+    detections.clear();
   }
 
   private <T> CompletionStage<T> answer(java.util.function.Supplier<T> value) {
@@ -190,5 +192,19 @@ class InMemoryNodeApi implements NodeApi {
   @Override
   public CompletionStage<actors.control.ControlState.Snapshot> controlState() {
     return answer(() -> new actors.control.ControlState.Snapshot(downtimes, maintenance));
+  }
+
+  volatile java.util.List<topology.ReplicationAnalysis> analyses = java.util.List.of();
+  final java.util.List<actors.detection.DetectionLog.Detection> detections = new CopyOnWriteArrayList<>();
+
+  @Override
+  public CompletionStage<actors.topology.TopologyView.AnalysisResult> analysis() {
+    return answer(() -> new actors.topology.TopologyView.AnalysisResult(snapshot, analyses,
+        snapshot.builtAt()));
+  }
+
+  @Override
+  public CompletionStage<java.util.List<actors.detection.DetectionLog.Detection>> failureDetections() {
+    return answer(() -> java.util.List.copyOf(detections));
   }
 }

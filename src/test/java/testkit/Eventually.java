@@ -42,4 +42,25 @@ public final class Eventually {
   public static void await(String what, Duration deadline, java.util.function.BooleanSupplier ok) {
     await(what, deadline, ok::getAsBoolean, b -> b);
   }
+
+  /**
+   * Checks that {@code ok} holds on every sample for the whole {@code duration}: for what must
+   * NOT happen (a duplicate, a flap), which no deadline can show.
+   */
+  public static <T> void consistently(String what, Duration duration, Supplier<T> probe,
+      java.util.function.Predicate<T> ok) {
+    long end = System.nanoTime() + duration.toNanos();
+    do {
+      T v = probe.get();
+      if (!ok.test(v)) {
+        throw new AssertionError("not consistently " + what + "; saw: " + v);
+      }
+      try {
+        Thread.sleep(100); // sampling cadence
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while checking " + what);
+      }
+    } while (System.nanoTime() < end);
+  }
 }

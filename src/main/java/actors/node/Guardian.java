@@ -1,6 +1,8 @@
 package actors.node;
 
 import actors.control.ControlState;
+import actors.detection.DetectionLog;
+import actors.detection.FailureDetector;
 import actors.probe.ProbeClient;
 import actors.probe.ProbeManager;
 import actors.probe.ProbeSchedule;
@@ -14,6 +16,7 @@ import orcha.Settings;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -37,7 +40,8 @@ public final class Guardian {
 
   /** What the node needs from outside the actor system, built by Main (or a test). */
   public record Dependencies(ConfigLoader loader, Settings settings, ProbeClient probeClient,
-      Consumer<Settings> onReload, NodeHeartbeat.Writer heartbeatWriter, Clock clock,
+      Consumer<Settings> onReload, NodeHeartbeat.Writer heartbeatWriter,
+      FailureDetector.FailureHooks failureHooks, Clock clock,
       java.util.concurrent.CompletableFuture<Started> started) {}
 
   /** Where the started node serves. */
@@ -59,10 +63,19 @@ public final class Guardian {
         .lookup(DispatcherSelector.fromConfig("orcha.blocking-jdbc-dispatcher"));
 
     ActorRef<ControlState.Command> control = ctx.spawn(ControlState.create(deps.clock()), "control-state");
-    ActorRef<TopologyView.Command> view = ctx.spawn(
-        TopologyView.create(s.thresholds(), s.aliasRules(), deps.clock()), "topology-view");
+    ActorRef<DetectionLog.Command> detections = ctx.spawn(DetectionLog.create(deps.clock()), "detection-log");
+    ActorRef<FailureDetector.Command> detector = ctx.spawn(Behaviors.supervise(FailureDetector.create(
+            detectionSettings(s), detections, deps.failureHooks(), deps.clock()))
+        .onFailure(SupervisorStrategy.resume()), "failure-detector");
+    // a message that fails is logged and skipped: the picture and the wiring stay
+    ActorRef<TopologyView.Command> view = ctx.spawn(Behaviors.supervise(TopologyView.create(
+            s.aliasRules(), s.analysisSettings(), s.nodeName(), deps.clock(), detector, control))
+        .onFailure(SupervisorStrategy.resume()), "topology-view");
     ActorRef<ProbeManager.Command> manager = ctx.spawn(
         ProbeManager.create(deps.probeClient(), schedule(s), deps.clock(), view), "probe-manager");
+    // the view needs the detector and the manager needs the view: the detector learns of the
+    // manager (for emergent probes) by message
+    detector.tell(new FailureDetector.ProbeWith(manager));
     // a server that drops our idle connection (killed, restarted) is probed at once, not at its
     // next poll: this is what makes a dead master suspected within milliseconds
     deps.probeClient().onConnectionLost(key ->
@@ -74,9 +87,10 @@ public final class Guardian {
     Consumer<Settings> apply = next -> {
       deps.onReload().accept(next);
       manager.tell(new ProbeManager.UpdateSchedule(schedule(next)));
-      view.tell(new TopologyView.UpdateRules(next.thresholds(), next.aliasRules()));
+      view.tell(new TopologyView.UpdateRules(next.aliasRules(), next.analysisSettings()));
+      detector.tell(new FailureDetector.UpdateSettings(detectionSettings(next)));
     };
-    NodeApiImpl api = new NodeApiImpl(s, deps.loader(), view, manager, heartbeat, control,
+    NodeApiImpl api = new NodeApiImpl(s, deps.loader(), view, manager, heartbeat, control, detections,
         new Leadership(cluster), ctx.getSystem().scheduler(), blocking, apply);
 
     for (String seed : s.discovery().seeds()) {
@@ -94,6 +108,14 @@ public final class Guardian {
         .onMessage(SeedAdded.class, m -> onSeedAdded(ctx, m))
         .build();
   }
+
+  static FailureDetector.DetectionSettings detectionSettings(Settings s) {
+    return new FailureDetector.DetectionSettings(s.discovery().pollInterval().multipliedBy(3),
+        s.recovery().failureDetectionPeriodBlock(), EMERGENT_REPROBE_WINDOW);
+  }
+
+  /** An emergent probe of a server is not repeated within this window (orchestrator: 1 s). */
+  static final Duration EMERGENT_REPROBE_WINDOW = Duration.ofMillis(250);
 
   static ProbeSchedule schedule(Settings s) {
     Duration deadline = s.mysql().connectTimeout()

@@ -1,6 +1,7 @@
 package actors.node;
 
 import actors.control.ControlState;
+import actors.detection.DetectionLog;
 import actors.probe.ProbeManager;
 import actors.topology.TopologyView;
 import http.ApiException;
@@ -41,6 +42,7 @@ public final class NodeApiImpl implements NodeApi {
   private final ActorRef<ProbeManager.Command> manager;
   private final ActorRef<NodeHeartbeat.Command> heartbeat;
   private final ActorRef<ControlState.Command> control;
+  private final ActorRef<DetectionLog.Command> detections;
   private final Leadership leadership;
   private final Scheduler scheduler;
   private final Executor blocking;
@@ -48,7 +50,8 @@ public final class NodeApiImpl implements NodeApi {
 
   public NodeApiImpl(Settings initial, ConfigLoader loader, ActorRef<TopologyView.Command> view,
       ActorRef<ProbeManager.Command> manager, ActorRef<NodeHeartbeat.Command> heartbeat,
-      ActorRef<ControlState.Command> control, Leadership leadership, Scheduler scheduler, Executor blocking,
+      ActorRef<ControlState.Command> control, ActorRef<DetectionLog.Command> detections,
+      Leadership leadership, Scheduler scheduler, Executor blocking,
       Consumer<Settings> applySettings) {
     this.settings = new AtomicReference<>(initial);
     this.loader = loader;
@@ -56,6 +59,7 @@ public final class NodeApiImpl implements NodeApi {
     this.manager = manager;
     this.heartbeat = heartbeat;
     this.control = control;
+    this.detections = detections;
     this.leadership = leadership;
     this.scheduler = scheduler;
     this.blocking = blocking;
@@ -137,6 +141,16 @@ public final class NodeApiImpl implements NodeApi {
             "reloaded configuration changes {}, which take effect after a restart", needRestart);
       }
     }, blocking);
+  }
+
+  @Override
+  public CompletionStage<TopologyView.AnalysisResult> analysis() {
+    return AskPattern.ask(view, TopologyView.GetAnalysis::new, timeout(), scheduler);
+  }
+
+  @Override
+  public CompletionStage<List<DetectionLog.Detection>> failureDetections() {
+    return AskPattern.ask(detections, DetectionLog.GetDetections::new, timeout(), scheduler);
   }
 
   @Override

@@ -12,21 +12,30 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import actors.control.ControlState;
+import actors.detection.FailureDetector;
+import java.util.List;
 import topology.AliasRules;
+import topology.AnalysisContext;
+import topology.AnalysisSettings;
+import topology.Analyzer;
+import topology.BinlogCoordinates;
+import topology.ReplicationAnalysis;
 import topology.Instance;
 import topology.InstanceKey;
 import topology.Liveness;
 import topology.ObservedInstance;
 import topology.ProbeResult;
-import topology.Thresholds;
 import topology.TopologyAssembler;
 import topology.TopologySnapshot;
 
 /**
  * This node's in-memory picture of every server it probes: the last observation and liveness
  * of each, told by the probers on every probe. Answers snapshots (immutable; built by the pure
- * {@link TopologyAssembler}, cached briefly since liveness judgements age). Persists nothing:
- * after a restart the probers' journals tell it the last known facts, marked not re-checked.
+ * {@link TopologyAssembler}, cached briefly since liveness judgements age) and runs the pure
+ * {@link Analyzer} on every material change (reachability, facts) and every second, telling the
+ * {@link FailureDetector} each result. Persists nothing: after a restart the probers' journals
+ * tell it the last known facts, marked not re-checked.
  *
  * <p>Mutable maps inside (style guide: allowed for a large view); only immutable snapshots
  * leave the actor.
@@ -45,29 +54,67 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
 
   public record GetSnapshot(ActorRef<TopologySnapshot> replyTo) implements Command {}
 
-  public record UpdateRules(Thresholds thresholds, AliasRules aliasRules) implements Command {}
+  /** The latest analysis (recomputed when older than a moment). */
+  public record GetAnalysis(ActorRef<AnalysisResult> replyTo) implements Command {}
+
+  public record UpdateRules(AliasRules aliasRules, AnalysisSettings analysisSettings)
+      implements Command {}
+
+  /** Downtime and maintenance changed (from ControlState). */
+  public record ControlChanged(ControlState.Snapshot control) implements Command {}
+
+  /** A snapshot and what the analysis of it found, at one moment. */
+  public record AnalysisResult(TopologySnapshot snapshot, List<ReplicationAnalysis> analyses,
+      Instant at) {}
+
+  /** Analyse now: something material changed (coalesced: one pending at a time). */
+  private enum Analyze implements Command { INSTANCE }
+
+  /** Analyse every second even when nothing changed: time alone turns checks invalid. */
+  private enum Tick implements Command { INSTANCE }
 
   /** Snapshots are reused for this long when nothing changed (liveness ages meanwhile). */
   private static final Duration SNAPSHOT_REUSE = Duration.ofMillis(250);
 
-  private final Clock clock;
-  private final Map<InstanceKey, ObservedInstance> observed = new HashMap<>();
-  private Set<String> previousClusterNames = Set.of();
-  private Thresholds thresholds;
-  private AliasRules aliasRules;
-  private TopologySnapshot cached = TopologySnapshot.EMPTY;
-  private boolean dirty = true;
+  private static final Duration ANALYSIS_PERIOD = Duration.ofSeconds(1);
 
-  public static Behavior<Command> create(Thresholds thresholds, AliasRules aliasRules, Clock clock) {
-    return Behaviors.setup(ctx -> new TopologyView(ctx, thresholds, aliasRules, clock));
+  private final Clock clock;
+  private final String nodeName;
+  private final ActorRef<FailureDetector.Command> detector;
+  private final Map<InstanceKey, ObservedInstance> observed = new HashMap<>();
+  /** When each server's own binlog coordinates last moved (LockedSemiSyncMaster needs it). */
+  private final Map<InstanceKey, BinlogMark> binlogMarks = new HashMap<>();
+  private Set<String> previousClusterNames = Set.of();
+  private AliasRules aliasRules;
+  private AnalysisSettings analysisSettings;
+  private ControlState.Snapshot control = ControlState.Snapshot.EMPTY;
+  private TopologySnapshot cached = TopologySnapshot.EMPTY;
+  private AnalysisResult lastAnalysis;
+  private boolean dirty = true;
+  private boolean analysisPending;
+
+  private record BinlogMark(BinlogCoordinates coordinates, Instant since) {}
+
+  public static Behavior<Command> create(AliasRules aliasRules, AnalysisSettings analysisSettings,
+      String nodeName, Clock clock, ActorRef<FailureDetector.Command> detector,
+      ActorRef<ControlState.Command> control) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, ANALYSIS_PERIOD);
+      control.tell(new ControlState.Subscribe(
+          ctx.messageAdapter(ControlState.Snapshot.class, ControlChanged::new)));
+      return new TopologyView(ctx, aliasRules, analysisSettings, nodeName, clock, detector);
+    }));
   }
 
-  private TopologyView(ActorContext<Command> ctx, Thresholds thresholds, AliasRules aliasRules,
-      Clock clock) {
+  private TopologyView(ActorContext<Command> ctx, AliasRules aliasRules,
+      AnalysisSettings analysisSettings, String nodeName, Clock clock,
+      ActorRef<FailureDetector.Command> detector) {
     super(ctx);
-    this.thresholds = thresholds;
     this.aliasRules = aliasRules;
+    this.analysisSettings = analysisSettings;
+    this.nodeName = nodeName;
     this.clock = clock;
+    this.detector = detector;
   }
 
   @Override
@@ -77,7 +124,11 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
         .onMessage(InstanceProbed.class, this::onProbed)
         .onMessage(InstanceForgotten.class, this::onForgotten)
         .onMessage(GetSnapshot.class, this::onGetSnapshot)
+        .onMessage(GetAnalysis.class, this::onGetAnalysis)
         .onMessage(UpdateRules.class, this::onUpdateRules)
+        .onMessage(ControlChanged.class, this::onControlChanged)
+        .onMessage(Analyze.class, m -> analyzeNow())
+        .onMessage(Tick.class, m -> analyzeNow())
         .build();
   }
 
@@ -93,29 +144,51 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
                 current.liveness().lastLatency(), current.liveness().consecutiveFailures())
             : current.liveness();
     observed.put(m.key(), new ObservedInstance(m.key(), m.instance(), liveness));
-    dirty = true;
+    changed(true);
     return this;
   }
 
   private Behavior<Command> onProbed(InstanceProbed m) {
     ObservedInstance current = observed.get(m.key());
     Liveness before = current == null ? Liveness.never() : current.liveness();
+    boolean wasUp = before.lastAttemptSucceeded();
     ObservedInstance next;
+    boolean material;
     if (m.result() instanceof ProbeResult.Reached r) {
       next = new ObservedInstance(m.key(), r.instance(), before.afterSuccess(m.at(), r.latency()));
+      material = !wasUp || current == null || !r.instance().sameFactsAs(current.instance());
+      markBinlog(r.instance(), m.at());
     } else {
       ProbeResult.Failed f = (ProbeResult.Failed) m.result();
       next = new ObservedInstance(m.key(), current == null ? null : current.instance(),
           before.afterFailure(m.at(), f.failure(), f.partial(), f.latency()));
+      material = wasUp || current == null;
     }
     observed.put(m.key(), next);
-    dirty = true;
+    changed(material);
     return this;
   }
 
+  private void markBinlog(Instance i, Instant at) {
+    BinlogMark mark = binlogMarks.get(i.key());
+    if (mark == null || !mark.coordinates().equals(i.selfCoordinates())) {
+      binlogMarks.put(i.key(), new BinlogMark(i.selfCoordinates(), at));
+    }
+  }
+
+  /** Something changed; a material change (reachability, facts) is analysed at once. */
+  private void changed(boolean material) {
+    dirty = true;
+    if (material && !analysisPending) {
+      analysisPending = true;
+      getContext().getSelf().tell(Analyze.INSTANCE); // after the probes already in the mailbox
+    }
+  }
+
   private Behavior<Command> onForgotten(InstanceForgotten m) {
+    binlogMarks.remove(m.key());
     if (observed.remove(m.key()) != null) {
-      dirty = true;
+      changed(true);
     }
     return this;
   }
@@ -125,11 +198,49 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
     return this;
   }
 
-  private Behavior<Command> onUpdateRules(UpdateRules m) {
-    thresholds = m.thresholds();
-    aliasRules = m.aliasRules();
-    dirty = true;
+  private Behavior<Command> onGetAnalysis(GetAnalysis m) {
+    Instant now = clock.instant();
+    if (lastAnalysis == null || dirty
+        || Duration.between(lastAnalysis.at(), now).compareTo(SNAPSHOT_REUSE) >= 0) {
+      analyze();
+    }
+    m.replyTo().tell(lastAnalysis);
     return this;
+  }
+
+  private Behavior<Command> onUpdateRules(UpdateRules m) {
+    aliasRules = m.aliasRules();
+    analysisSettings = m.analysisSettings();
+    changed(true);
+    return this;
+  }
+
+  private Behavior<Command> onControlChanged(ControlChanged m) {
+    control = m.control();
+    changed(true);
+    return this;
+  }
+
+  private Behavior<Command> analyzeNow() {
+    analysisPending = false;
+    analyze();
+    detector.tell(new FailureDetector.Analyzed(lastAnalysis));
+    return this;
+  }
+
+  private void analyze() {
+    TopologySnapshot s = snapshot();
+    Map<InstanceKey, Instant> unchangedSince = new HashMap<>();
+    binlogMarks.forEach((k, mark) -> unchangedSince.put(k, mark.since()));
+    AnalysisContext context = new AnalysisContext(control.downtimes(), unchangedSince,
+        analysisSettings, s.builtAt(), nodeName, nodeName);
+    try {
+      lastAnalysis = new AnalysisResult(s, Analyzer.analyze(s, context), s.builtAt());
+    } catch (RuntimeException e) {
+      // a bug in one rule must not take the picture down with it: keep serving the snapshot
+      getContext().getLog().error("replication analysis failed", e);
+      lastAnalysis = new AnalysisResult(s, List.of(), s.builtAt());
+    }
   }
 
   private TopologySnapshot snapshot() {
@@ -137,7 +248,7 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
     if (dirty || Duration.between(cached.builtAt(), now).compareTo(SNAPSHOT_REUSE) >= 0
         || now.isBefore(cached.builtAt())) {
       cached = TopologyAssembler.assemble(observed.values(), previousClusterNames, aliasRules,
-          thresholds, now);
+          analysisSettings.thresholds(), now);
       previousClusterNames = Set.copyOf(cached.clusters().keySet());
       dirty = false;
     }
