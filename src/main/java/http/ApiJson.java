@@ -195,11 +195,13 @@ public final class ApiJson {
     // a DetectPromotionRuleQuery result registers the instance as a candidate (upstream)
     n.put("IsCandidate", rule == PromotionRule.MUST || rule == PromotionRule.PREFER);
     n.put("PromotionRule", rule.apiName());
-    n.put("IsDowntimed", false);
-    n.put("DowntimeReason", "");
-    n.put("DowntimeOwner", "");
-    n.put("DowntimeEndTimestamp", "");
-    n.put("ElapsedDowntime", 0L);
+    topology.Downtime d = view.downtime();
+    n.put("IsDowntimed", d != null);
+    n.put("DowntimeReason", d == null ? "" : d.reason());
+    n.put("DowntimeOwner", d == null ? "" : d.owner());
+    n.put("DowntimeEndTimestamp", d == null ? "" : timestamp(d.endsAt()));
+    n.put("ElapsedDowntime", d == null ? 0L
+        : java.time.Duration.between(d.begunAt(), snapshot.builtAt()).toNanos());
     n.put("UnresolvedHostname", "");
     n.put("AllowTLS", r.sslAllowed());
     n.set("Problems", strings(view.problems()));

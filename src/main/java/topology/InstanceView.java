@@ -12,6 +12,7 @@ import java.util.List;
  * @param lastCheckValid the last probe succeeded and is younger than poll + reasonable check
  * @param upToDate checked within the poll interval
  * @param recentlyChecked checked within 5 x the poll interval
+ * @param downtime the active downtime, null when none
  */
 public record InstanceView(
     Instance instance,
@@ -24,7 +25,8 @@ public record InstanceView(
     boolean recentlyChecked,
     Long secondsSinceLastSeen,
     String gtidErrant,
-    List<String> problems) {
+    List<String> problems,
+    Downtime downtime) {
 
   public InstanceView {
     problems = List.copyOf(problems);
@@ -64,7 +66,7 @@ public record InstanceView(
       problems.add("errant_gtid");
     }
     return new InstanceView(instance, liveness, clusterName, depth, coMaster, valid, upToDate,
-        recent, sinceSeen, gtidErrant, problems);
+        recent, sinceSeen, gtidErrant, problems, null);
   }
 
   private static Duration age(Instant then, Instant now) {
@@ -73,6 +75,15 @@ public record InstanceView(
     }
     Duration d = Duration.between(then, now);
     return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  public InstanceView withDowntime(Downtime d) {
+    return new InstanceView(instance, liveness, clusterName, replicationDepth, coMaster,
+        lastCheckValid, upToDate, recentlyChecked, secondsSinceLastSeen, gtidErrant, problems, d);
+  }
+
+  public boolean downtimed() {
+    return downtime != null;
   }
 
   /** A running replica whose last check is valid and recent: "+" in the topology text. */

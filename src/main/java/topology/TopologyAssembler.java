@@ -28,6 +28,13 @@ public final class TopologyAssembler {
   public static TopologySnapshot assemble(Collection<ObservedInstance> observed,
       Set<String> previousClusterNames, AliasRules aliasRules, Thresholds thresholds,
       Instant now) {
+    return assemble(observed, previousClusterNames, aliasRules, thresholds, Map.of(), now);
+  }
+
+  /** With the downtimes operators set: those active at {@code now} show on the instances. */
+  public static TopologySnapshot assemble(Collection<ObservedInstance> observed,
+      Set<String> previousClusterNames, AliasRules aliasRules, Thresholds thresholds,
+      Map<InstanceKey, Downtime> downtimes, Instant now) {
     Map<InstanceKey, Instance> reached = new HashMap<>();
     Map<InstanceKey, ObservedInstance> byKey = new HashMap<>();
     List<ObservedInstance> unreached = new ArrayList<>();
@@ -49,8 +56,10 @@ public final class TopologyAssembler {
       Instance masterInst = reached.get(master);
       boolean coMaster = inst.isReplica() && masterInst != null && masterInst.isReplica()
           && masterInst.masterKey().equals(k);
+      Downtime d = downtimes.get(k);
       views.put(k, InstanceView.judge(inst, byKey.get(k).liveness(), p.clusterName(), p.depth(),
-          coMaster, ErrantGtid.of(inst, reached, coMaster), thresholds, now));
+          coMaster, ErrantGtid.of(inst, reached, coMaster), thresholds, now)
+          .withDowntime(d != null && d.activeAt(now) ? d : null));
     });
 
     Map<InstanceKey, List<InstanceKey>> members = new TreeMap<>();
