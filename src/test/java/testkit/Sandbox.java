@@ -48,6 +48,32 @@ public final class Sandbox implements AutoCloseable {
     run(300, "up", "--ports", ports, "--shape", shape);
   }
 
+  /**
+   * Like {@link #up(String, int, int, String)}, each server in its own network namespace behind
+   * a bridge (addresses 198.18.0.x): links can then be cut silently.
+   */
+  public static Sandbox upNetns(String name, int firstPort, int count, String shape) {
+    Sandbox sb = new Sandbox(Path.of("/tmp", "orcha-sb-" + name));
+    sb.firstPort = firstPort;
+    sb.count = count;
+    sb.run(300, "up", "--netns", "--ports", firstPort + "-" + (firstPort + count - 1), "--shape", shape);
+    return sb;
+  }
+
+  /** The address a server listens on (127.0.0.1, or its namespace address). */
+  public String addr(int port) {
+    return run(30, "addr", String.valueOf(port)).strip();
+  }
+
+  /** The server's link goes silent (netns sandboxes): no reset, packets dropped. */
+  public void cut(int port) {
+    run(30, "cut", String.valueOf(port));
+  }
+
+  public void heal(int port) {
+    run(30, "heal", String.valueOf(port));
+  }
+
   /** One standalone server (e.g. a backend database). */
   public void up(int port) {
     up(String.valueOf(port), "star");

@@ -36,7 +36,7 @@ import topology.InstanceKey;
 public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
     ControlState.Command, ControlState.Event, ControlState.State> {
 
-  public sealed interface Command {}
+  public sealed interface Command extends CborSerializable {}
 
   public record BeginDowntime(InstanceKey key, String owner, String reason, Duration duration,
       ActorRef<StatusReply<Downtime>> replyTo) implements Command {}

@@ -34,7 +34,7 @@ public final class DetectionLog extends EventSourcedBehaviorWithEnforcedReplies<
 
   static final int KEEP = 1000;
 
-  public sealed interface Command {}
+  public sealed interface Command extends CborSerializable {}
 
   /**
    * Registers a detection unless one of the same instance and code is still active.

@@ -1,0 +1,115 @@
+package actors.detection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import topology.AnalysisCode;
+import topology.AnalysisContext;
+import topology.Analyzer;
+import topology.InstanceKey;
+import topology.ReplicationAnalysis;
+
+/** A failure is registered once per block period, again after acknowledgement or expiry. */
+class DetectionLogTest {
+
+  static final ActorTestKit testKit = ActorTestKit.create(
+      EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.parseString(
+          "pekko.actor.serialization-bindings {\"orcha.CborSerializable\" = jackson-cbor}\n"
+              + "pekko.actor.provider = local")).withFallback(ConfigFactory.load()));
+
+  static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
+  static final InstanceKey KEY = new InstanceKey("127.0.0.1", 10111);
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  /** A clock the test moves. */
+  static final class MovingClock extends Clock {
+    Instant now = T0;
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  static DetectionLog.Candidate candidate(String code) {
+    // a real analysis entry of a single dead master, so events carry the full record
+    var observed = new topology.ObservedInstance(KEY,
+        topology.Instance.builder(KEY).serverId(1).flavor(topology.Flavor.MARIADB).build(),
+        topology.Liveness.never());
+    var snapshot = topology.TopologyAssembler.assemble(List.of(observed), java.util.Set.of(),
+        topology.AliasRules.NONE, topology.Thresholds.DEFAULTS, T0);
+    ReplicationAnalysis a = Analyzer.analyze(snapshot, AnalysisContext.of(T0)).get(0);
+    return new DetectionLog.Candidate(KEY, code, true, "127.0.0.1:10111", "ci", a, List.of());
+  }
+
+  @Test
+  void oneRegistrationPerFailurePerPeriod() {
+    MovingClock clock = new MovingClock();
+    var kit = EventSourcedBehaviorTestKit.<DetectionLog.Command, DetectionLog.Event, DetectionLog.State>create(
+        testKit.system(), DetectionLog.create(clock));
+    Duration block = Duration.ofMinutes(60);
+    var first = kit.<StatusReply<Optional<DetectionLog.Detection>>>runCommand(
+        r -> new DetectionLog.Register(candidate("DeadMaster"), block, r));
+    assertTrue(first.reply().getValue().isPresent());
+    assertEquals(1, first.reply().getValue().get().id());
+
+    clock.now = T0.plusSeconds(30);
+    var again = kit.<StatusReply<Optional<DetectionLog.Detection>>>runCommand(
+        r -> new DetectionLog.Register(candidate("DeadMaster"), block, r));
+    assertTrue(again.reply().getValue().isEmpty(), "same failure within the period: blocked");
+    assertTrue(again.hasNoEvents());
+
+    var other = kit.<StatusReply<Optional<DetectionLog.Detection>>>runCommand(
+        r -> new DetectionLog.Register(candidate("NoWriteableMasterStructureWarning"), block, r));
+    assertTrue(other.reply().getValue().isPresent(), "a different failure is registered");
+
+    var acked = kit.<StatusReply<Integer>>runCommand(
+        r -> new DetectionLog.Acknowledge(KEY, "ops", "looked at it", r));
+    assertEquals(2, acked.reply().getValue());
+    var afterAck = kit.<StatusReply<Optional<DetectionLog.Detection>>>runCommand(
+        r -> new DetectionLog.Register(candidate("DeadMaster"), block, r));
+    assertTrue(afterAck.reply().getValue().isPresent(), "acknowledgement ends the block");
+
+    clock.now = T0.plus(block).plusSeconds(60);
+    var afterExpiry = kit.<StatusReply<Optional<DetectionLog.Detection>>>runCommand(
+        r -> new DetectionLog.Register(candidate("DeadMaster"), block, r));
+    assertTrue(afterExpiry.reply().getValue().isPresent(), "the block expires");
+
+    kit.runCommand(new DetectionLog.RecordHooks(1, List.of("Running 1 OnFailureDetectionProcesses hooks"), true));
+    var restarted = kit.restart().state();
+    assertEquals(4, restarted.detections().size());
+    DetectionLog.Detection d1 = restarted.detections().get(0);
+    assertTrue(d1.acknowledged());
+    assertEquals("ops", d1.acknowledgedBy());
+    assertTrue(d1.hooksFailed());
+    assertFalse(restarted.detections().get(3).acknowledged());
+    assertEquals(AnalysisCode.DeadMasterWithoutReplicas, d1.candidate().analysis().analysis());
+  }
+}
