@@ -41,6 +41,24 @@ final class AnalysisRoutes {
       InstanceKey key = ApiParams.instanceKey(r);
       return analysis(a -> a.analyzedInstanceKey().equals(key));
     });
+    // acknowledgements end the block of failure detections (and, with recovery, of recoveries)
+    t.add("ack-all-recoveries", r -> acknowledge(r, null, null).thenApply(n ->
+        ApiReply.ok("Acknowledged all recoveries", JsonNodeFactory.instance.textNode(comment(r)))));
+    t.add("ack-recovery/instance/:host/:port", r -> {
+      InstanceKey key = ApiParams.instanceKey(r);
+      return acknowledge(r, key, null).thenApply(n ->
+          ApiReply.ok("Acknowledged instance recoveries", ApiJson.key(key)));
+    });
+    t.add("ack-recovery/cluster/:clusterHint", r -> api.snapshot().thenCompose(s -> {
+      String name = ApiParams.clusterName(s, r.param("clusterHint"), api.settings().defaultInstancePort());
+      return acknowledge(r, null, name).thenApply(n ->
+          ApiReply.ok("Acknowledged cluster recoveries", JsonNodeFactory.instance.textNode(name)));
+    }));
+    t.add("ack-recovery/cluster/alias/:clusterAlias", r -> api.snapshot().thenCompose(s -> {
+      String name = ApiParams.clusterByAlias(s, r.param("clusterAlias")).name();
+      return acknowledge(r, null, name).thenApply(n ->
+          ApiReply.ok("Acknowledged cluster recoveries", JsonNodeFactory.instance.textNode(name)));
+    }));
     t.add("audit-failure-detection", r -> detections(r, d -> true, 0));
     t.add("audit-failure-detection/:page", r -> detections(r, d -> true, page(r.param("page"))));
     t.add("audit-failure-detection/id/:id", this::detectionById);
@@ -48,6 +66,20 @@ final class AnalysisRoutes {
         d -> d.candidate().clusterAlias().equals(r.param("clusterAlias")), 0));
     t.add("audit-failure-detection/alias/:clusterAlias/:page", r -> detections(r,
         d -> d.candidate().clusterAlias().equals(r.param("clusterAlias")), page(r.param("page"))));
+  }
+
+  private static String comment(ApiRequest r) {
+    String c = r.query("comment").orElse("");
+    if (c.isBlank()) {
+      throw new ApiException("No acknowledge comment given");
+    }
+    return c;
+  }
+
+  private CompletionStage<Integer> acknowledge(ApiRequest r, InstanceKey key, String cluster) {
+    String comment = comment(r);
+    // the authenticated user once authentication exists (issue 7); the node's name until then
+    return api.acknowledge(key, cluster, "", comment);
   }
 
   private CompletionStage<ApiReply> analysis(Predicate<ReplicationAnalysis> which) {

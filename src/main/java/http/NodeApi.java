@@ -60,6 +60,13 @@ public interface NodeApi {
   /** The failure detections this node registered, oldest first. */
   CompletionStage<java.util.List<actors.detection.DetectionLog.Detection>> failureDetections();
 
+  /**
+   * Acknowledges the active failure detections of an instance, of a cluster, or all (both
+   * null), ending their block; answers how many.
+   */
+  CompletionStage<Integer> acknowledge(InstanceKey key, String clusterName, String by,
+      String comment);
+
   /** Begins (or replaces) a server's downtime; answers the downtime as recorded. */
   CompletionStage<Downtime> beginDowntime(InstanceKey key, String owner, String reason,
       Duration duration);

@@ -207,4 +207,11 @@ class InMemoryNodeApi implements NodeApi {
   public CompletionStage<java.util.List<actors.detection.DetectionLog.Detection>> failureDetections() {
     return answer(() -> java.util.List.copyOf(detections));
   }
+
+  @Override
+  public CompletionStage<Integer> acknowledge(InstanceKey key, String clusterName, String by,
+      String comment) {
+    calls.add("ack " + key + " " + clusterName + " " + comment);
+    return answer(() -> 0);
+  }
 }

@@ -50,6 +50,7 @@ class DetectionTest {
     String q = "\"\"\"";
     orcha = OrchaFixture.start(OrchaFixture.baseHocon(tmp.resolve("detect.db"))
         + "orcha.recovery.recover-non-writeable-master = true\n"
+        + "orcha.analysis.reasonable-locked-semi-sync-master = 2s\n"
         + "orcha.recovery.hooks.on-failure-detection = [\n"
         + q + "echo '{failureType} {failedHost}:{failedPort} {failureCluster} {countReplicas}' >> "
         + hookLog + q + ",\n"
@@ -162,6 +163,26 @@ class DetectionTest {
   }
 
   @Test
+  @Order(3)
+  void aSemiSyncMasterWithoutAcknowledgingReplicasIsLocked() {
+    // MariaDB: semi-sync is built in and waits for one acknowledgement (no wait-count variable)
+    star.sql(M, "SET GLOBAL rpl_semi_sync_master_timeout = 600000");
+    star.sql(M, "SET GLOBAL rpl_semi_sync_master_enabled = 1");
+    try {
+      // no write for a while: the binlog is already stale, so no hypothesis phase is needed
+      JsonNode locked = awaitAnalysis(M, "LockedSemiSyncMaster", Duration.ofSeconds(8));
+      assertTrue(locked.get("SemiSyncMasterStatus").asBoolean());
+      assertEquals(1, locked.get("SemiSyncMasterWaitForReplicaCount").asInt());
+      assertEquals(0, locked.get("SemiSyncMasterClients").asInt());
+      awaitDetection(M, "LockedSemiSyncMaster");
+    } finally {
+      star.sql(M, "SET GLOBAL rpl_semi_sync_master_enabled = 0");
+    }
+    Eventually.await("no problem on " + M, Duration.ofSeconds(5), () -> entry(M),
+        e -> e == null || "NoProblem".equals(e.get("Analysis").asText()));
+  }
+
+  @Test
   @Order(4)
   void aKilledIntermediateMasterIsDeadIntermediateMaster() {
     chain.kill(IM + 1);
@@ -207,5 +228,24 @@ class DetectionTest {
       }
       return count;
     }, n -> n == 1);
+    // acknowledging ends the block: the failure, still there, is registered again
+    JsonNode noComment = orcha.get("ack-recovery/instance/127.0.0.1/" + M);
+    assertEquals("No acknowledge comment given", noComment.get("Message").asText());
+    JsonNode ack = orcha.get("ack-recovery/instance/127.0.0.1/" + M + "?comment=seen%0A");
+    assertEquals("Acknowledged instance recoveries", ack.get("Message").asText(), ack.toString());
+    Eventually.await("DeadMaster registered again after the acknowledgement", Duration.ofSeconds(5),
+        () -> orcha.get("audit-failure-detection"), a -> {
+          int n = 0;
+          for (JsonNode x : a) {
+            if (x.get("AnalysisEntry").get("AnalyzedInstanceKey").get("Port").asInt() == M
+                && x.get("AnalysisEntry").get("Analysis").asText().equals("DeadMaster")) {
+              n++;
+              if (x.get("Acknowledged").asBoolean()) {
+                assertEquals("seen", x.get("AcknowledgedComment").asText());
+              }
+            }
+          }
+          return n == 2;
+        });
   }
 }

@@ -46,8 +46,11 @@ public final class DetectionLog extends EventSourcedBehaviorWithEnforcedReplies<
   /** Appends hook output lines to a detection's record. */
   public record RecordHooks(long id, List<String> lines, boolean failed) implements Command {}
 
-  /** Acknowledges (ends the block of) the active detections of an instance (all when null). */
-  public record Acknowledge(InstanceKey key, String by, String comment,
+  /**
+   * Acknowledges (ends the block of) the active detections of an instance, or of a cluster, or
+   * all (both null). Replies with how many were acknowledged.
+   */
+  public record Acknowledge(InstanceKey key, String clusterName, String by, String comment,
       ActorRef<StatusReply<Integer>> replyTo) implements Command {}
 
   public record GetDetections(ActorRef<List<Detection>> replyTo) implements Command {}
@@ -184,7 +187,9 @@ public final class DetectionLog extends EventSourcedBehaviorWithEnforcedReplies<
   private ReplyEffect<Event, State> onAcknowledge(State s, Acknowledge c) {
     Instant now = clock.instant();
     List<Long> ids = s.detections().stream()
-        .filter(d -> d.activeAt(now) && (c.key() == null || d.candidate().key().equals(c.key())))
+        .filter(d -> d.activeAt(now)
+            && (c.key() == null || d.candidate().key().equals(c.key()))
+            && (c.clusterName() == null || d.candidate().clusterName().equals(c.clusterName())))
         .map(Detection::id).toList();
     if (ids.isEmpty()) {
       return Effect().reply(c.replyTo(), StatusReply.success(0));

@@ -154,6 +154,14 @@ public final class NodeApiImpl implements NodeApi {
   }
 
   @Override
+  public CompletionStage<Integer> acknowledge(InstanceKey key, String clusterName, String by,
+      String comment) {
+    String who = by == null || by.isBlank() ? settings.get().nodeName() : by;
+    return AskPattern.askWithStatus(detections,
+        r -> new DetectionLog.Acknowledge(key, clusterName, who, comment, r), timeout(), scheduler);
+  }
+
+  @Override
   public CompletionStage<Downtime> beginDowntime(InstanceKey key, String owner, String reason,
       Duration duration) {
     return AskPattern.askWithStatus(control,

@@ -91,7 +91,7 @@ class DetectionLogTest {
     assertTrue(other.reply().getValue().isPresent(), "a different failure is registered");
 
     var acked = kit.<StatusReply<Integer>>runCommand(
-        r -> new DetectionLog.Acknowledge(KEY, "ops", "looked at it", r));
+        r -> new DetectionLog.Acknowledge(KEY, null, "ops", "looked at it", r));
     assertEquals(2, acked.reply().getValue());
     var afterAck = kit.<StatusReply<Optional<DetectionLog.Detection>>>runCommand(
         r -> new DetectionLog.Register(candidate("DeadMaster"), block, r));
