@@ -74,6 +74,15 @@ public final class Sandbox implements AutoCloseable {
     run(30, "heal", String.valueOf(port));
   }
 
+  /** Adds {@code ms} to every round trip of the server (netns sandboxes). */
+  public void delay(int port, int ms) {
+    run(30, "delay", String.valueOf(port), String.valueOf(ms));
+  }
+
+  public void undelay(int port) {
+    run(30, "undelay", String.valueOf(port));
+  }
+
   /** One standalone server (e.g. a backend database). */
   public void up(int port) {
     up(String.valueOf(port), "star");
