@@ -64,10 +64,11 @@ class DetectionBenchmark {
         + "once and the master is probed immediately; the failed probe makes it UnreachableMaster, "
         + "whose emergent probes re-read the replicas at once; their IO threads already show "
         + "`Connecting` with `error reconnecting to master`, which makes it DeadMaster. The poll "
-        + "interval does not enter. A silent vanish gives no reset: orcha notices at the next probe "
-        + "of the master (up to one poll interval) plus the probe's timeout (connect 2 s / query "
-        + "3 s), and the replicas confirm only after their slave_net_timeout (2 s) and a failed "
-        + "reconnect; these timeouts bound it.");
+        + "interval does not enter. A silent vanish gives no reset: the probe of the master in flight just hangs, so the "
+        + "master turns invalid when its last successful check is older than "
+        + "InstancePollSeconds + ReasonableInstanceCheckSeconds (1 s); by then the replicas, "
+        + "re-probed at once, have given up on it (slave_net_timeout 2 s), so DeadMaster "
+        + "follows immediately: poll + 1 s, which is what the table shows.");
     Path out = Path.of(System.getProperty("user.dir"), "bench", "results", "detection.md");
     Files.createDirectories(out.getParent());
     Files.writeString(out, String.join("\n", report) + "\n");
