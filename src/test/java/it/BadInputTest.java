@@ -65,6 +65,10 @@ class BadInputTest {
     assertError(orcha.get("instance/bad%20host/3306"), "Invalid hostname");
     assertError(orcha.get("instance/127.0.0.1/3999"), "Cannot read instance: 127.0.0.1:3999");
     assertError(orcha.get("cluster/nosuchcluster"), "Unable to determine cluster name");
+    assertError(orcha.get("replication-analysis/nosuchcluster"), "Cannot get cluster name: nosuchcluster");
+    assertError(orcha.get("audit-failure-detection/abc"), "Invalid page: abc");
+    assertError(orcha.get("audit-failure-detection/id/x1"), "Invalid id: x1");
+    assertError(orcha.get("ack-all-recoveries"), "No acknowledge comment given");
     assertEquals(404, orcha.raw("no-such-endpoint").statusCode());
     assertEquals("ERROR", orcha.get("no-such-endpoint").get("Code").asText());
   }
