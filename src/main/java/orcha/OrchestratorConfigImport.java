@@ -51,6 +51,8 @@ public final class OrchestratorConfigImport {
     map("MySQLTopologyCredentialsConfigFile", "orcha.mysql.topology-credentials-file", Kind.STRING);
     map("MySQLConnectTimeoutSeconds", "orcha.mysql.connect-timeout", Kind.SECONDS);
     map("MySQLDiscoveryReadTimeoutSeconds", "orcha.mysql.query-timeout", Kind.SECONDS);
+    map("MySQLTopologyReadTimeoutSeconds", "orcha.mysql.operation-timeout", Kind.SECONDS);
+    map("ReplicationCredentialsQuery", "orcha.mysql.replication-credentials-query", Kind.STRING);
     map("ReplicationLagQuery", "orcha.queries.replication-lag", Kind.STRING);
     map("SlaveLagQuery", "orcha.queries.replication-lag", Kind.STRING);
     map("DetectClusterAliasQuery", "orcha.queries.cluster-alias", Kind.STRING);
@@ -138,7 +140,7 @@ public final class OrchestratorConfigImport {
       "MySQLOrchestratorSSLPrivateKeyFile", "MySQLOrchestratorSSLCertFile",
       "MySQLOrchestratorSSLCAFile", "MySQLOrchestratorSSLSkipVerify",
       "MySQLOrchestratorUseMutualTLS", "MySQLOrchestratorReadTimeoutSeconds",
-      "MySQLTopologyReadTimeoutSeconds", "InstanceWriteBufferSize", "BufferInstanceWrites",
+      "InstanceWriteBufferSize", "BufferInstanceWrites",
       "InstanceFlushIntervalMilliseconds", "SkipMaxScaleCheck", "UnseenInstanceForgetHours",
       "SnapshotTopologiesIntervalHours", "DiscoveryMaxConcurrency", "DiscoveryQueueCapacity",
       "DiscoveryQueueMaxStatisticsSize", "DiscoveryCollectionRetentionSeconds",

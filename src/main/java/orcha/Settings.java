@@ -44,7 +44,8 @@ public record Settings(
       boolean discoverByShowSlaveHosts) {}
 
   public record Mysql(String topologyUser, Secret topologyPassword, Duration connectTimeout,
-      Duration queryTimeout) {}
+      Duration queryTimeout, Duration operationTimeout, String replicationUser,
+      Secret replicationPassword, String replicationCredentialsQuery) {}
 
   public record Queries(String replicationLag, String clusterAlias, String clusterDomain,
       String instanceAlias, String dataCenter, String region, String physicalEnvironment,
@@ -193,9 +194,17 @@ public record Settings(
     if (user.isEmpty()) {
       throw new IllegalArgumentException(r.describe("orcha.mysql.topology-user") + " must not be empty");
     }
+    String replUser = r.string("orcha.mysql.replication-user");
+    Secret replPassword = new Secret(r.string("orcha.mysql.replication-password"));
+    if (replUser.isEmpty() && !replPassword.isEmpty()) {
+      throw new IllegalArgumentException(r.describe("orcha.mysql.replication-password")
+          + " is set but orcha.mysql.replication-user is empty");
+    }
     return new Mysql(user, password,
         r.positiveDuration("orcha.mysql.connect-timeout"),
-        r.positiveDuration("orcha.mysql.query-timeout"));
+        r.positiveDuration("orcha.mysql.query-timeout"),
+        r.positiveDuration("orcha.mysql.operation-timeout"),
+        replUser, replPassword, r.string("orcha.mysql.replication-credentials-query"));
   }
 
   private static Recovery recovery(ConfigReader r, Queries queries) {
