@@ -24,7 +24,7 @@ public final class Schema {
 
   /** Tables {@link #ensure} creates, in creation order. */
   public static final List<String> TABLES =
-      List.of("event_journal", "event_tag", "snapshot", "node_health");
+      List.of("event_journal", "event_tag", "snapshot", "node_health", "audit");
 
   static final List<String> SQLITE_DDL = List.of(
       """
@@ -71,7 +71,19 @@ public final class Schema {
         node VARCHAR(255) NOT NULL PRIMARY KEY,
         last_write TEXT NOT NULL,
         writes BIGINT NOT NULL DEFAULT 0
-      )""");
+      )""",
+      """
+      CREATE TABLE IF NOT EXISTS audit (
+        audit_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        audit_timestamp TEXT NOT NULL,
+        audit_type VARCHAR(128) NOT NULL,
+        hostname VARCHAR(255) NOT NULL,
+        port INTEGER NOT NULL,
+        cluster_name VARCHAR(255) NOT NULL,
+        audit_user VARCHAR(255) NOT NULL,
+        message TEXT NOT NULL
+      )""",
+      "CREATE INDEX IF NOT EXISTS audit_instance_idx ON audit (hostname, port, audit_id)");
 
   static final List<String> MYSQL_DDL = List.of(
       """
@@ -118,6 +130,18 @@ public final class Schema {
         node VARCHAR(255) NOT NULL PRIMARY KEY,
         last_write VARCHAR(64) NOT NULL,
         writes BIGINT NOT NULL DEFAULT 0
+      )""",
+      """
+      CREATE TABLE IF NOT EXISTS audit (
+        audit_id BIGINT AUTO_INCREMENT PRIMARY KEY,
+        audit_timestamp VARCHAR(64) NOT NULL,
+        audit_type VARCHAR(128) NOT NULL,
+        hostname VARCHAR(255) NOT NULL,
+        port INT NOT NULL,
+        cluster_name VARCHAR(255) NOT NULL,
+        audit_user VARCHAR(255) NOT NULL,
+        message TEXT NOT NULL,
+        KEY audit_instance_idx (hostname, port, audit_id)
       )""");
 
   private static final int ER_DUP_KEYNAME = 1061;

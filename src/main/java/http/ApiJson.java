@@ -117,8 +117,7 @@ public final class ApiJson {
     SemiSync s = i.semiSync();
     boolean sqlRunning = r.sqlThread() == ThreadState.RUNNING;
     boolean ioRunning = r.ioThread() == ThreadState.RUNNING;
-    PromotionRule rule = PromotionRule.parse(i.labels().promotionRule())
-        .orElse(PromotionRule.NEUTRAL);
+    PromotionRule rule = view.promotionRule();
     Long lag = i.replicationLagSeconds();
 
     ObjectNode n = F.objectNode();
@@ -192,7 +191,7 @@ public final class ApiJson {
     n.put("IsRecentlyChecked", view.recentlyChecked());
     n.set("SecondsSinceLastSeen", nullInt(view.secondsSinceLastSeen()));
     n.put("CountMySQLSnapshots", 0);
-    // a DetectPromotionRuleQuery result registers the instance as a candidate (upstream)
+    // a registration or a DetectPromotionRuleQuery result makes a candidate (upstream)
     n.put("IsCandidate", rule == PromotionRule.MUST || rule == PromotionRule.PREFER);
     n.put("PromotionRule", rule.apiName());
     topology.Downtime d = view.downtime();

@@ -42,6 +42,7 @@ final class ControlRoutes {
     t.add("end-maintenance/:maintenanceKey", this::endMaintenanceById);
     t.add("in-maintenance/:host/:port", this::inMaintenance);
     t.add("maintenance", this::maintenance);
+    t.add("register-candidate/:host/:port/:promotionRule", this::registerCandidate);
   }
 
   private CompletionStage<ApiReply> beginDowntime(ApiRequest req) {
@@ -109,6 +110,19 @@ final class ControlRoutes {
       return ApiReply.ok(String.valueOf(active),
           JsonNodeFactory.instance.textNode(active ? key.displayString() : ""));
     });
+  }
+
+  /** Rules prefer, neutral, prefer_not, must_not; "must" exists in orchestrator but is refused. */
+  private CompletionStage<ApiReply> registerCandidate(ApiRequest req) {
+    InstanceKey key = ApiParams.instanceKey(req);
+    String raw = req.param("promotionRule");
+    topology.PromotionRule rule = topology.PromotionRule.parse(raw)
+        .orElseThrow(() -> new ApiException("Invalid CandidatePromotionRule: " + raw));
+    if (rule == topology.PromotionRule.MUST) {
+      throw new ApiException("CandidatePromotionRule: must not supported yet");
+    }
+    return api.registerCandidate(key, rule).thenApply(v ->
+        ApiReply.ok("Registered candidate", ApiJson.key(key)));
   }
 
   private CompletionStage<ApiReply> maintenance(ApiRequest req) {

@@ -67,6 +67,9 @@ public interface NodeApi {
   CompletionStage<Integer> acknowledge(InstanceKey key, String clusterName, String by,
       String comment);
 
+  /** Registers a server's promotion rule; it expires after CandidateInstanceExpireMinutes. */
+  CompletionStage<Void> registerCandidate(InstanceKey key, topology.PromotionRule rule);
+
   /** Begins (or replaces) a server's downtime; answers the downtime as recorded. */
   CompletionStage<Downtime> beginDowntime(InstanceKey key, String owner, String reason,
       Duration duration);

@@ -13,6 +13,7 @@ import java.util.List;
  * @param upToDate checked within the poll interval
  * @param recentlyChecked checked within 5 x the poll interval
  * @param downtime the active downtime, null when none
+ * @param registeredPromotionRule an unexpired register-candidate rule, null when none
  */
 public record InstanceView(
     Instance instance,
@@ -26,7 +27,8 @@ public record InstanceView(
     Long secondsSinceLastSeen,
     String gtidErrant,
     List<String> problems,
-    Downtime downtime) {
+    Downtime downtime,
+    PromotionRule registeredPromotionRule) {
 
   public InstanceView {
     problems = List.copyOf(problems);
@@ -66,7 +68,7 @@ public record InstanceView(
       problems.add("errant_gtid");
     }
     return new InstanceView(instance, liveness, clusterName, depth, coMaster, valid, upToDate,
-        recent, sinceSeen, gtidErrant, problems, null);
+        recent, sinceSeen, gtidErrant, problems, null, null);
   }
 
   private static Duration age(Instant then, Instant now) {
@@ -79,7 +81,25 @@ public record InstanceView(
 
   public InstanceView withDowntime(Downtime d) {
     return new InstanceView(instance, liveness, clusterName, replicationDepth, coMaster,
-        lastCheckValid, upToDate, recentlyChecked, secondsSinceLastSeen, gtidErrant, problems, d);
+        lastCheckValid, upToDate, recentlyChecked, secondsSinceLastSeen, gtidErrant, problems, d,
+        registeredPromotionRule);
+  }
+
+  public InstanceView withRegisteredPromotionRule(PromotionRule r) {
+    return new InstanceView(instance, liveness, clusterName, replicationDepth, coMaster,
+        lastCheckValid, upToDate, recentlyChecked, secondsSinceLastSeen, gtidErrant, problems,
+        downtime, r);
+  }
+
+  /**
+   * The promotion rule recovery honours: a registration (register-candidate, unexpired) wins,
+   * then DetectPromotionRuleQuery, else neutral.
+   */
+  public PromotionRule promotionRule() {
+    if (registeredPromotionRule != null) {
+      return registeredPromotionRule;
+    }
+    return PromotionRule.parse(instance.labels().promotionRule()).orElse(PromotionRule.NEUTRAL);
   }
 
   public boolean downtimed() {

@@ -28,13 +28,18 @@ public final class TopologyAssembler {
   public static TopologySnapshot assemble(Collection<ObservedInstance> observed,
       Set<String> previousClusterNames, AliasRules aliasRules, Thresholds thresholds,
       Instant now) {
-    return assemble(observed, previousClusterNames, aliasRules, thresholds, Map.of(), now);
+    return assemble(observed, previousClusterNames, aliasRules, thresholds, Map.of(), Map.of(),
+        now);
   }
 
-  /** With the downtimes operators set: those active at {@code now} show on the instances. */
+  /**
+   * With what operators said: downtimes active at {@code now} and registered promotion rules
+   * (register-candidate; the caller passes only unexpired ones) show on the instances.
+   */
   public static TopologySnapshot assemble(Collection<ObservedInstance> observed,
       Set<String> previousClusterNames, AliasRules aliasRules, Thresholds thresholds,
-      Map<InstanceKey, Downtime> downtimes, Instant now) {
+      Map<InstanceKey, Downtime> downtimes, Map<InstanceKey, PromotionRule> candidates,
+      Instant now) {
     Map<InstanceKey, Instance> reached = new HashMap<>();
     Map<InstanceKey, ObservedInstance> byKey = new HashMap<>();
     List<ObservedInstance> unreached = new ArrayList<>();
@@ -59,7 +64,8 @@ public final class TopologyAssembler {
       Downtime d = downtimes.get(k);
       views.put(k, InstanceView.judge(inst, byKey.get(k).liveness(), p.clusterName(), p.depth(),
           coMaster, ErrantGtid.of(inst, reached, coMaster), thresholds, now)
-          .withDowntime(d != null && d.activeAt(now) ? d : null));
+          .withDowntime(d != null && d.activeAt(now) ? d : null)
+          .withRegisteredPromotionRule(candidates.get(k)));
     });
 
     Map<InstanceKey, List<InstanceKey>> members = new TreeMap<>();

@@ -191,7 +191,7 @@ class InMemoryNodeApi implements NodeApi {
 
   @Override
   public CompletionStage<actors.control.ControlState.Snapshot> controlState() {
-    return answer(() -> new actors.control.ControlState.Snapshot(downtimes, maintenance));
+    return answer(() -> new actors.control.ControlState.Snapshot(downtimes, maintenance, java.util.Map.of()));
   }
 
   volatile java.util.List<topology.ReplicationAnalysis> analyses = java.util.List.of();
@@ -213,5 +213,11 @@ class InMemoryNodeApi implements NodeApi {
       String comment) {
     calls.add("ack " + key + " " + clusterName + " " + comment);
     return answer(() -> 0);
+  }
+
+  @Override
+  public CompletionStage<Void> registerCandidate(InstanceKey key, topology.PromotionRule rule) {
+    calls.add("register-candidate " + key + " " + rule.apiName());
+    return answer(() -> null);
   }
 }

@@ -96,6 +96,23 @@ class DowntimeTest {
   }
 
   @Test
+  @Order(2)
+  void candidatesAreRegisteredWithTheirRule() {
+    JsonNode r = orcha.get("register-candidate/127.0.0.1/" + (M + 1) + "/prefer");
+    assertEquals("Registered candidate", r.get("Message").asText(), r.toString());
+    JsonNode i = orcha.get("instance/127.0.0.1/" + (M + 1));
+    assertEquals("prefer", i.get("PromotionRule").asText());
+    assertTrue(i.get("IsCandidate").asBoolean());
+    assertError(orcha.get("register-candidate/127.0.0.1/" + (M + 1) + "/must"),
+        "CandidatePromotionRule: must not supported yet");
+    assertError(orcha.get("register-candidate/127.0.0.1/" + (M + 1) + "/best"),
+        "Invalid CandidatePromotionRule: best");
+    assertEquals("OK", orcha.get("register-candidate/127.0.0.1/" + (M + 1) + "/must_not").get("Code").asText());
+    assertEquals("must_not", orcha.get("instance/127.0.0.1/" + (M + 1)).get("PromotionRule").asText());
+    assertFalse(orcha.get("instance/127.0.0.1/" + (M + 1)).get("IsCandidate").asBoolean());
+  }
+
+  @Test
   @Order(3)
   void downtimeExpiresOnItsOwn() {
     assertEquals("OK", orcha.get("begin-downtime/127.0.0.1/" + (M + 1) + "/ops/short/2s").get("Code").asText());
@@ -128,8 +145,9 @@ class DowntimeTest {
     // survives a restart of orcha: persisted in the node's backend
     orcha.close();
     orcha = OrchaFixture.start(hocon());
-    assertTrue(Eventually.await("restored", Duration.ofSeconds(10),
-        () -> orcha.get("instance/127.0.0.1/" + M), i -> !i.has("Code")).get("IsDowntimed").asBoolean());
+    Eventually.await("restored, still downtimed", Duration.ofSeconds(10),
+        () -> orcha.get("instance/127.0.0.1/" + M),
+        i -> !i.has("Code") && i.get("IsDowntimed").asBoolean());
     Eventually.await("both valid again", Duration.ofSeconds(10), () -> orcha.get("all-instances"),
         a -> a.size() == 2 && a.findValues("IsLastCheckValid").stream().allMatch(JsonNode::asBoolean));
     sandbox.kill(M);

@@ -25,10 +25,12 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import topology.Downtime;
 import topology.InstanceKey;
+import topology.PromotionRule;
 
 /**
  * What operators tell orcha about servers: downtime (still analysed, skipped by automated
- * recovery) and maintenance (a lock against concurrent operations on a server). Persisted in the
+ * recovery), maintenance (a lock against concurrent operations on a server) and promotion-rule
+ * registrations (register-candidate, expiring). Persisted in the
  * node's backend, so it survives restarts; expired entries drop out on their own. Subscribers
  * (the topology view, the failure detector) are told every change. The HA milestone moves this
  * state into Distributed Data behind the same protocol.
@@ -51,6 +53,10 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
 
   public record EndMaintenanceById(long id, ActorRef<StatusReply<InstanceKey>> replyTo) implements Command {}
 
+  /** Registers a server's promotion rule (register-candidate), expiring after {@code validFor}. */
+  public record RegisterCandidate(InstanceKey key, PromotionRule rule, Duration validFor,
+      ActorRef<StatusReply<Candidate>> replyTo) implements Command {}
+
   public record Get(ActorRef<Snapshot> replyTo) implements Command {}
 
   /** Tells {@code subscriber} the current snapshot now and after every change. */
@@ -66,14 +72,33 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
     }
   }
 
+  /** A registered promotion rule and when it expires (CandidateInstanceExpireMinutes). */
+  public record Candidate(InstanceKey key, PromotionRule rule, Instant registeredAt,
+      Instant expiresAt) implements CborSerializable {
+    public boolean activeAt(Instant now) {
+      return now.isBefore(expiresAt);
+    }
+  }
+
   /** Everything active or not yet purged; readers filter with the time they judge at. */
   public record Snapshot(Map<InstanceKey, Downtime> downtimes,
-      Map<InstanceKey, Maintenance> maintenance) {
-    public static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of());
+      Map<InstanceKey, Maintenance> maintenance, Map<InstanceKey, Candidate> candidates) {
+    public static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), Map.of());
 
     public Snapshot {
       downtimes = Map.copyOf(downtimes);
       maintenance = Map.copyOf(maintenance);
+      candidates = Map.copyOf(candidates);
+    }
+
+    public Map<InstanceKey, PromotionRule> activeCandidates(Instant now) {
+      Map<InstanceKey, PromotionRule> m = new LinkedHashMap<>();
+      candidates.forEach((k, c) -> {
+        if (c.activeAt(now)) {
+          m.put(k, c.rule());
+        }
+      });
+      return m;
     }
 
     public Map<InstanceKey, Downtime> activeDowntimes(Instant now) {
@@ -97,19 +122,35 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
 
   public record MaintenanceEnded(InstanceKey key, long id, Instant at) implements Event {}
 
+  public record CandidateRegistered(Candidate candidate) implements Event {}
+
   /** Expired entries purged (not a user action: keeps the state small). */
   public record ExpiredPurged(List<InstanceKey> downtimes, List<InstanceKey> maintenance,
-      Instant at) implements Event {}
+      List<InstanceKey> candidates, Instant at) implements Event {}
 
   public record State(Map<InstanceKey, Downtime> downtimes,
-      Map<InstanceKey, Maintenance> maintenance, long lastMaintenanceId) implements CborSerializable {
+      Map<InstanceKey, Maintenance> maintenance, long lastMaintenanceId,
+      Map<InstanceKey, Candidate> candidates) implements CborSerializable {
     public State {
       downtimes = Map.copyOf(downtimes);
       maintenance = Map.copyOf(maintenance);
+      candidates = candidates == null ? Map.of() : Map.copyOf(candidates);
     }
 
     Snapshot snapshot() {
-      return new Snapshot(downtimes, maintenance);
+      return new Snapshot(downtimes, maintenance, candidates);
+    }
+
+    State withDowntimes(Map<InstanceKey, Downtime> d) {
+      return new State(d, maintenance, lastMaintenanceId, candidates);
+    }
+
+    State withMaintenance(Map<InstanceKey, Maintenance> m, long lastId) {
+      return new State(downtimes, m, lastId, candidates);
+    }
+
+    State withCandidates(Map<InstanceKey, Candidate> c) {
+      return new State(downtimes, maintenance, lastMaintenanceId, c);
     }
   }
 
@@ -137,7 +178,7 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
 
   @Override
   public State emptyState() {
-    return new State(Map.of(), Map.of(), 0);
+    return new State(Map.of(), Map.of(), 0, Map.of());
   }
 
   @Override
@@ -160,6 +201,7 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
         .onCommand(BeginMaintenance.class, this::onBeginMaintenance)
         .onCommand(EndMaintenance.class, this::onEndMaintenance)
         .onCommand(EndMaintenanceById.class, this::onEndMaintenanceById)
+        .onCommand(RegisterCandidate.class, this::onRegisterCandidate)
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), s.snapshot()))
         .onCommand(Subscribe.class, this::onSubscribe)
         .onCommand(Expire.class, this::onExpire)
@@ -216,6 +258,13 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
     return Effect().reply(c.replyTo(), StatusReply.error("No maintenance found with id " + c.id()));
   }
 
+  private ReplyEffect<Event, State> onRegisterCandidate(State s, RegisterCandidate c) {
+    Instant now = clock.instant();
+    Candidate cand = new Candidate(c.key(), c.rule(), now, now.plus(c.validFor()));
+    return Effect().persist(new CandidateRegistered(cand)).thenRun(this::publish)
+        .thenReply(c.replyTo(), st -> StatusReply.success(cand));
+  }
+
   private ReplyEffect<Event, State> onSubscribe(State s, Subscribe c) {
     // subscribers are the node's own long-lived actors (view, detector): no unsubscribe needed
     subscribers.add(c.subscriber());
@@ -229,11 +278,13 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
         .filter(d -> !d.endsAt().isAfter(now)).map(Downtime::key).toList();
     List<InstanceKey> maintenance = s.maintenance().values().stream()
         .filter(m -> !m.activeAt(now)).map(Maintenance::key).toList();
-    if (downtimes.isEmpty() && maintenance.isEmpty()) {
+    List<InstanceKey> candidates = s.candidates().values().stream()
+        .filter(cand -> !cand.activeAt(now)).map(Candidate::key).toList();
+    if (downtimes.isEmpty() && maintenance.isEmpty() && candidates.isEmpty()) {
       return Effect().noReply();
     }
-    return Effect().persist(new ExpiredPurged(downtimes, maintenance, now)).thenRun(this::publish)
-        .thenNoReply();
+    return Effect().persist(new ExpiredPurged(downtimes, maintenance, candidates, now))
+        .thenRun(this::publish).thenNoReply();
   }
 
   private void publish(State s) {
@@ -247,29 +298,38 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
         .onEvent(DowntimeBegun.class, (s, e) -> {
           Map<InstanceKey, Downtime> d = new LinkedHashMap<>(s.downtimes());
           d.put(e.downtime().key(), e.downtime());
-          return new State(d, s.maintenance(), s.lastMaintenanceId());
+          return s.withDowntimes(d);
         })
         .onEvent(DowntimeEnded.class, (s, e) -> {
           Map<InstanceKey, Downtime> d = new LinkedHashMap<>(s.downtimes());
           d.remove(e.key());
-          return new State(d, s.maintenance(), s.lastMaintenanceId());
+          return s.withDowntimes(d);
         })
         .onEvent(MaintenanceBegun.class, (s, e) -> {
           Map<InstanceKey, Maintenance> m = new LinkedHashMap<>(s.maintenance());
           m.put(e.maintenance().key(), e.maintenance());
-          return new State(s.downtimes(), m, e.maintenance().id());
+          return s.withMaintenance(m, e.maintenance().id());
         })
         .onEvent(MaintenanceEnded.class, (s, e) -> {
           Map<InstanceKey, Maintenance> m = new LinkedHashMap<>(s.maintenance());
           m.remove(e.key());
-          return new State(s.downtimes(), m, s.lastMaintenanceId());
+          return s.withMaintenance(m, s.lastMaintenanceId());
+        })
+        .onEvent(CandidateRegistered.class, (s, e) -> {
+          Map<InstanceKey, Candidate> c = new LinkedHashMap<>(s.candidates());
+          c.put(e.candidate().key(), e.candidate());
+          return s.withCandidates(c);
         })
         .onEvent(ExpiredPurged.class, (s, e) -> {
           Map<InstanceKey, Downtime> d = new LinkedHashMap<>(s.downtimes());
           e.downtimes().forEach(d::remove);
           Map<InstanceKey, Maintenance> m = new LinkedHashMap<>(s.maintenance());
           e.maintenance().forEach(m::remove);
-          return new State(d, m, s.lastMaintenanceId());
+          Map<InstanceKey, Candidate> c = new LinkedHashMap<>(s.candidates());
+          if (e.candidates() != null) {
+            e.candidates().forEach(c::remove);
+          }
+          return new State(d, m, s.lastMaintenanceId(), c);
         })
         .build();
   }

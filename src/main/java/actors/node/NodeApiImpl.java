@@ -162,6 +162,14 @@ public final class NodeApiImpl implements NodeApi {
   }
 
   @Override
+  public CompletionStage<Void> registerCandidate(InstanceKey key, topology.PromotionRule rule) {
+    Duration validFor = settings.get().recovery().candidateInstanceExpire();
+    CompletionStage<ControlState.Candidate> registered = AskPattern.askWithStatus(control,
+        r -> new ControlState.RegisterCandidate(key, rule, validFor, r), timeout(), scheduler);
+    return registered.thenApply(c -> null);
+  }
+
+  @Override
   public CompletionStage<Downtime> beginDowntime(InstanceKey key, String owner, String reason,
       Duration duration) {
     return AskPattern.askWithStatus(control,

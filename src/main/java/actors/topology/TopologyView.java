@@ -248,7 +248,7 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
     if (dirty || Duration.between(cached.builtAt(), now).compareTo(SNAPSHOT_REUSE) >= 0
         || now.isBefore(cached.builtAt())) {
       cached = TopologyAssembler.assemble(observed.values(), previousClusterNames, aliasRules,
-          analysisSettings.thresholds(), control.downtimes(), now);
+          analysisSettings.thresholds(), control.downtimes(), control.activeCandidates(now), now);
       previousClusterNames = Set.copyOf(cached.clusters().keySet());
       dirty = false;
     }
