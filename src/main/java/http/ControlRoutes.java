@@ -43,6 +43,10 @@ final class ControlRoutes {
     t.add("in-maintenance/:host/:port", this::inMaintenance);
     t.add("maintenance", this::maintenance);
     t.add("register-candidate/:host/:port/:promotionRule", this::registerCandidate);
+    t.add("audit", r -> audit(null, "0"));
+    t.add("audit/:page", r -> audit(null, r.param("page")));
+    t.add("audit/instance/:host/:port", r -> audit(ApiParams.instanceKey(r), "0"));
+    t.add("audit/instance/:host/:port/:page", r -> audit(ApiParams.instanceKey(r), r.param("page")));
   }
 
   private CompletionStage<ApiReply> beginDowntime(ApiRequest req) {
@@ -123,6 +127,33 @@ final class ControlRoutes {
     }
     return api.registerCandidate(key, rule).thenApply(v ->
         ApiReply.ok("Registered candidate", ApiJson.key(key)));
+  }
+
+  /** orchestrator's audit rows (20 per page, newest first), plus the cluster and the user. */
+  private CompletionStage<ApiReply> audit(InstanceKey key, String rawPage) {
+    int page;
+    try {
+      page = Integer.parseInt(rawPage);
+      if (page < 0) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw new ApiException("Invalid page: " + rawPage);
+    }
+    return api.audit(key, page).thenApply(rows -> {
+      ArrayNode a = JsonNodeFactory.instance.arrayNode();
+      for (var e : rows) {
+        ObjectNode n = a.addObject();
+        n.put("AuditId", e.id());
+        n.put("AuditTimestamp", ApiJson.timestamp(e.at()));
+        n.put("AuditType", e.type());
+        n.set("AuditInstanceKey", ApiJson.key(e.key()));
+        n.put("Message", e.message());
+        n.put("ClusterName", e.clusterName());
+        n.put("User", e.user());
+      }
+      return ApiReply.json(a);
+    });
   }
 
   private CompletionStage<ApiReply> maintenance(ApiRequest req) {

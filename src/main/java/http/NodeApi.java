@@ -67,6 +67,9 @@ public interface NodeApi {
   CompletionStage<Integer> acknowledge(InstanceKey key, String clusterName, String by,
       String comment);
 
+  /** A page (20 rows) of the audit log, newest first; of one server when key is not null. */
+  CompletionStage<java.util.List<actors.control.Auditor.AuditEntry>> audit(InstanceKey key, int page);
+
   /** Registers a server's promotion rule; it expires after CandidateInstanceExpireMinutes. */
   CompletionStage<Void> registerCandidate(InstanceKey key, topology.PromotionRule rule);
 

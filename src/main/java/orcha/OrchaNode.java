@@ -51,7 +51,8 @@ public final class OrchaNode implements AutoCloseable {
         next -> {
           current.set(next);
           probes.update(next);
-        }, health::recordHeartbeat, hooks, clock, startedFuture);
+        }, health::recordHeartbeat, hooks, new backend.AuditStore(settings.backend()), clock,
+        startedFuture);
     ActorSystem<Guardian.Command> system =
         ActorSystem.create(Guardian.create(deps), "orcha", loaded.config());
     system.getWhenTerminated().whenComplete((d, e) -> {

@@ -220,4 +220,13 @@ class InMemoryNodeApi implements NodeApi {
     calls.add("register-candidate " + key + " " + rule.apiName());
     return answer(() -> null);
   }
+
+  final java.util.List<actors.control.Auditor.AuditEntry> auditRows = new CopyOnWriteArrayList<>();
+
+  @Override
+  public CompletionStage<java.util.List<actors.control.Auditor.AuditEntry>> audit(InstanceKey key,
+      int page) {
+    return answer(() -> auditRows.stream()
+        .filter(e -> key == null || e.key().equals(key)).skip(page * 20L).limit(20).toList());
+  }
 }

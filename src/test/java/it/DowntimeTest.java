@@ -82,6 +82,13 @@ class DowntimeTest {
     assertEquals(0, orcha.get("downtimed").size());
     // ending a downtime that is not there succeeds, as orchestrator's
     assertEquals("OK", orcha.get("end-downtime/127.0.0.1/" + (M + 1)).get("Code").asText());
+    // both are in the audit log of the server, newest first
+    JsonNode audit = orcha.get("audit/instance/127.0.0.1/" + (M + 1));
+    assertEquals("end-downtime", audit.get(0).get("AuditType").asText(), audit.toString());
+    assertEquals("begin-downtime", audit.get(1).get("AuditType").asText());
+    assertTrue(audit.get(1).get("Message").asText().contains("reason: disk swap"));
+    assertEquals("ops", audit.get(1).get("User").asText());
+    assertEquals("Invalid page: x", orcha.get("audit/x").get("Message").asText());
   }
 
   @Test

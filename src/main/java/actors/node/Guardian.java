@@ -1,5 +1,6 @@
 package actors.node;
 
+import actors.control.Auditor;
 import actors.control.ControlState;
 import actors.detection.DetectionLog;
 import actors.detection.FailureDetector;
@@ -41,7 +42,7 @@ public final class Guardian {
   /** What the node needs from outside the actor system, built by Main (or a test). */
   public record Dependencies(ConfigLoader loader, Settings settings, ProbeClient probeClient,
       Consumer<Settings> onReload, NodeHeartbeat.Writer heartbeatWriter,
-      FailureDetector.FailureHooks failureHooks, Clock clock,
+      FailureDetector.FailureHooks failureHooks, backend.AuditStore auditStore, Clock clock,
       java.util.concurrent.CompletableFuture<Started> started) {}
 
   /** Where the started node serves. */
@@ -91,7 +92,8 @@ public final class Guardian {
       detector.tell(new FailureDetector.UpdateSettings(detectionSettings(next)));
     };
     NodeApiImpl api = new NodeApiImpl(s, deps.loader(), view, manager, heartbeat, control, detections,
-        new Leadership(cluster), ctx.getSystem().scheduler(), blocking, apply);
+        new Leadership(cluster), ctx.getSystem().scheduler(), blocking, apply,
+        new Auditor(deps.auditStore(), blocking, deps.clock()));
 
     for (String seed : s.discovery().seeds()) {
       InstanceKey key = InstanceKey.parse(seed, s.discovery().defaultInstancePort());

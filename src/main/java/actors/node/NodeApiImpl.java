@@ -1,5 +1,6 @@
 package actors.node;
 
+import actors.control.Auditor;
 import actors.control.ControlState;
 import actors.detection.DetectionLog;
 import actors.probe.ProbeManager;
@@ -47,12 +48,13 @@ public final class NodeApiImpl implements NodeApi {
   private final Scheduler scheduler;
   private final Executor blocking;
   private final Consumer<Settings> applySettings;
+  private final Auditor auditor;
 
   public NodeApiImpl(Settings initial, ConfigLoader loader, ActorRef<TopologyView.Command> view,
       ActorRef<ProbeManager.Command> manager, ActorRef<NodeHeartbeat.Command> heartbeat,
       ActorRef<ControlState.Command> control, ActorRef<DetectionLog.Command> detections,
       Leadership leadership, Scheduler scheduler, Executor blocking,
-      Consumer<Settings> applySettings) {
+      Consumer<Settings> applySettings, Auditor auditor) {
     this.settings = new AtomicReference<>(initial);
     this.loader = loader;
     this.view = view;
@@ -64,6 +66,7 @@ public final class NodeApiImpl implements NodeApi {
     this.scheduler = scheduler;
     this.blocking = blocking;
     this.applySettings = applySettings;
+    this.auditor = auditor;
   }
 
   public Settings currentSettings() {
@@ -110,7 +113,8 @@ public final class NodeApiImpl implements NodeApi {
   public CompletionStage<Void> forget(InstanceKey key) {
     CompletionStage<Done> forgotten = AskPattern.askWithStatus(manager,
         r -> new ProbeManager.Forget(key, r), timeout(), scheduler);
-    return forgotten.thenApply(d -> null);
+    return forgotten.thenCompose(d -> auditor.record("forget", key, "", settings.get().nodeName(),
+        "instance forgotten"));
   }
 
   @Override
@@ -162,32 +166,54 @@ public final class NodeApiImpl implements NodeApi {
   }
 
   @Override
+  public CompletionStage<List<Auditor.AuditEntry>> audit(InstanceKey key, int page) {
+    return auditor.page(key, page, 20);
+  }
+
+  public Auditor auditor() {
+    return auditor;
+  }
+
+  /** Writes an audit row for an operation of this node (the user: until authentication, the node). */
+  private CompletionStage<Void> audited(String type, InstanceKey key, String user, String message) {
+    String who = user == null || user.isBlank() ? settings.get().nodeName() : user;
+    return snapshot().exceptionally(e -> TopologySnapshot.EMPTY).thenCompose(s ->
+        auditor.record(type, key, s.instance(key).map(v -> v.clusterName()).orElse(""), who, message));
+  }
+
+  @Override
   public CompletionStage<Void> registerCandidate(InstanceKey key, topology.PromotionRule rule) {
     Duration validFor = settings.get().recovery().candidateInstanceExpire();
     CompletionStage<ControlState.Candidate> registered = AskPattern.askWithStatus(control,
         r -> new ControlState.RegisterCandidate(key, rule, validFor, r), timeout(), scheduler);
-    return registered.thenApply(c -> null);
+    return registered.thenCompose(c -> audited("register-candidate", key, "",
+        "promotion rule " + rule.apiName() + " until " + c.expiresAt()));
   }
 
   @Override
   public CompletionStage<Downtime> beginDowntime(InstanceKey key, String owner, String reason,
       Duration duration) {
-    return AskPattern.askWithStatus(control,
+    CompletionStage<Downtime> begun = AskPattern.askWithStatus(control,
         r -> new ControlState.BeginDowntime(key, owner, reason, duration, r), timeout(), scheduler);
+    return begun.thenCompose(d -> audited("begin-downtime", key, owner,
+        "owner: " + owner + ", reason: " + reason + ", until: " + d.endsAt()).thenApply(v -> d));
   }
 
   @Override
   public CompletionStage<Void> endDowntime(InstanceKey key) {
     CompletionStage<Boolean> ended = AskPattern.askWithStatus(control,
         r -> new ControlState.EndDowntime(key, r), timeout(), scheduler);
-    return ended.thenApply(b -> null);
+    return ended.thenCompose(b -> b ? audited("end-downtime", key, "", "downtime ended")
+        : CompletableFuture.completedFuture(null));
   }
 
   @Override
   public CompletionStage<ControlState.Maintenance> beginMaintenance(InstanceKey key, String owner,
       String reason, Duration duration) {
-    return AskPattern.askWithStatus(control,
+    CompletionStage<ControlState.Maintenance> begun = AskPattern.askWithStatus(control,
         r -> new ControlState.BeginMaintenance(key, owner, reason, duration, r), timeout(), scheduler);
+    return begun.thenCompose(m -> audited("begin-maintenance", key, owner,
+        "maintenance " + m.id() + ", owner: " + owner + ", reason: " + reason).thenApply(v -> m));
   }
 
   @Override
