@@ -54,6 +54,7 @@ public final class ApiRouter {
     new ClusterRoutes(api).register(table);
     new ControlRoutes(api, clock).register(table);
     new AnalysisRoutes(api, clock).register(table);
+    new RefactorRoutes(api).register(table);
     meta.register(table);
   }
 

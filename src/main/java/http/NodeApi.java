@@ -70,6 +70,22 @@ public interface NodeApi {
   /** A page (20 rows) of the audit log, newest first; of one server when key is not null. */
   CompletionStage<java.util.List<actors.control.Auditor.AuditEntry>> audit(InstanceKey key, int page);
 
+  /**
+   * Runs a topology refactoring: {@code planner} plans it on a fresh picture of the
+   * {@code involved} servers (a refusal changes nothing); see refactor.Refactorer.
+   */
+  CompletionStage<refactor.Refactorer.Outcome> refactor(String user,
+      java.util.Collection<InstanceKey> involved,
+      java.util.function.BiFunction<TopologySnapshot, topology.MoveSettings,
+          topology.Planned<topology.RefactoringPlan>> planner);
+
+  /** Runs an operation on one server (start-replica, set-read-only, ...). */
+  CompletionStage<refactor.Refactorer.SingleOutcome> operate(refactor.ServerOperation operation,
+      String user);
+
+  /** The rules' settings (for pure checks such as can-replicate-from). */
+  topology.MoveSettings moveSettings();
+
   /** Registers a server's promotion rule; it expires after CandidateInstanceExpireMinutes. */
   CompletionStage<Void> registerCandidate(InstanceKey key, topology.PromotionRule rule);
 

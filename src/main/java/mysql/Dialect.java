@@ -264,6 +264,251 @@ public final class Dialect {
     return String.format(Locale.ROOT, "%.3f", seconds).replaceAll("0+$", "");
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // more operation statements (used by Operations; texts only)
+
+  /** MySQL 8.0.23+: {@code CHANGE REPLICATION SOURCE}, {@code SOURCE_*} options and UNTIL names. */
+  private boolean sourceTerms() {
+    return family == Family.MYSQL_84 || (family == Family.MYSQL_80 && version.atLeast(8, 0, 23));
+  }
+
+  /** The statement's name for messages: {@code CHANGE MASTER} or {@code CHANGE REPLICATION SOURCE}. */
+  public String changeSourceName() {
+    return sourceTerms() ? "CHANGE REPLICATION SOURCE" : "CHANGE MASTER";
+  }
+
+  /**
+   * {@code START SLAVE UNTIL MASTER_LOG_FILE='f', MASTER_LOG_POS=n} (MySQL 8.0.23+:
+   * {@code START REPLICA UNTIL SOURCE_LOG_FILE=..., SOURCE_LOG_POS=...}): the SQL thread stops
+   * once it executed up to these coordinates of the source's binary log.
+   */
+  public String startReplicaUntil(BinlogCoordinates sourceCoordinates) {
+    if (sourceCoordinates == null || sourceCoordinates.isEmpty()) {
+      throw new IllegalArgumentException("START ... UNTIL needs binlog coordinates");
+    }
+    String p = sourceTerms() ? "SOURCE_" : "MASTER_";
+    return startReplica() + " UNTIL " + p + "LOG_FILE=" + quote(sourceCoordinates.logFile()) + ", "
+        + p + "LOG_POS=" + sourceCoordinates.logPos();
+  }
+
+  /** {@code CHANGE MASTER TO MASTER_DELAY=n} / {@code CHANGE REPLICATION SOURCE TO SOURCE_DELAY=n}. */
+  public String changeSourceDelay(long seconds) {
+    if (seconds < 0 || seconds > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("replication delay must be 0.." + Integer.MAX_VALUE
+          + " s, got " + seconds);
+    }
+    return (sourceTerms() ? "CHANGE REPLICATION SOURCE TO SOURCE_DELAY=" : "CHANGE MASTER TO MASTER_DELAY=")
+        + seconds;
+  }
+
+  /**
+   * {@code CHANGE MASTER TO MASTER_SSL=..., MASTER_SSL_CA=..., ...}: every TLS option of the
+   * channel, so that a channel read with {@code SHOW SLAVE STATUS} can be copied to another
+   * server. Contains no secret (key files are paths).
+   */
+  public String changeSourceTls(SourceTls tls) {
+    String p = sourceTerms() ? "SOURCE_" : "MASTER_";
+    List<String> opts = new ArrayList<>();
+    opts.add(p + "SSL=" + (tls.enabled() ? 1 : 0));
+    opts.add(p + "SSL_CA=" + quote(tls.ca()));
+    opts.add(p + "SSL_CAPATH=" + quote(tls.caPath()));
+    opts.add(p + "SSL_CERT=" + quote(tls.cert()));
+    opts.add(p + "SSL_KEY=" + quote(tls.key()));
+    opts.add(p + "SSL_CIPHER=" + quote(tls.cipher()));
+    opts.add(p + "SSL_CRL=" + quote(tls.crl()));
+    opts.add(p + "SSL_CRLPATH=" + quote(tls.crlPath()));
+    opts.add(p + "SSL_VERIFY_SERVER_CERT=" + (tls.verifyServerCert() ? 1 : 0));
+    return (sourceTerms() ? "CHANGE REPLICATION SOURCE TO " : "CHANGE MASTER TO ")
+        + String.join(", ", opts);
+  }
+
+  /**
+   * Forgets the server's binary logs and GTID history: {@code RESET MASTER}, on MySQL 8.2+
+   * {@code RESET BINARY LOGS AND GTIDS} (RESET MASTER is gone in 8.4).
+   */
+  public String resetBinaryLogs() {
+    boolean newName = family == Family.MYSQL_84
+        || (family == Family.MYSQL_80 && version.atLeast(8, 2, 0));
+    return newName ? "RESET BINARY LOGS AND GTIDS" : "RESET MASTER";
+  }
+
+  public String flushBinaryLogs() {
+    return "FLUSH BINARY LOGS";
+  }
+
+  /** The server's binary log files, oldest first (columns Log_name, File_size). */
+  public String binaryLogsQuery() {
+    return "SHOW BINARY LOGS";
+  }
+
+  public String purgeBinaryLogsTo(String logFile) {
+    if (logFile == null || logFile.isBlank()) {
+      throw new IllegalArgumentException("binary log file name must not be empty");
+    }
+    return "PURGE BINARY LOGS TO " + quote(logFile);
+  }
+
+  /** {@code KILL QUERY n}: ends the statement, keeps the connection. */
+  public String killQuery(long processId) {
+    return "KILL QUERY " + requireId(processId);
+  }
+
+  /** {@code KILL CONNECTION n}. */
+  public String killConnection(long processId) {
+    return "KILL CONNECTION " + requireId(processId);
+  }
+
+  private static long requireId(long processId) {
+    if (processId < 1) {
+      throw new IllegalArgumentException("process id must be >= 1, got " + processId);
+    }
+    return processId;
+  }
+
+  /** The statement's current row of the processlist: COMMAND, TIME, INFO. */
+  public String processQuery(long processId) {
+    return "SELECT COMMAND, TIME, INFO FROM information_schema.PROCESSLIST WHERE ID = "
+        + requireId(processId);
+  }
+
+  /** How many binlog dump threads (connected replicas) the server serves; column {@code n}. */
+  public String connectedReplicasQuery() {
+    return "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST"
+        + " WHERE COMMAND IN ('Binlog Dump', 'Binlog Dump GTID')";
+  }
+
+  /**
+   * Waits on the server until it executed {@code position}, for at most {@code timeout}; one row,
+   * one column: MariaDB {@code MASTER_GTID_WAIT} (0 reached, -1 timed out; waits on
+   * gtid_slave_pos), MySQL {@code WAIT_FOR_EXECUTED_GTID_SET} (0 reached, 1 timed out; whole
+   * seconds before 8.0.18, so rounded up).
+   */
+  public String waitForGtid(String position, java.time.Duration timeout) {
+    if (position == null || position.isBlank()) {
+      throw new IllegalArgumentException("GTID position must not be empty");
+    }
+    long ms = Math.max(0, timeout.toMillis());
+    if (isMariaDb()) {
+      return "SELECT MASTER_GTID_WAIT(" + quote(position.trim()) + ", "
+          + formatSeconds(ms / 1000.0) + ")";
+    }
+    return "SELECT WAIT_FOR_EXECUTED_GTID_SET(" + quote(position.trim()) + ", "
+        + ((ms + 999) / 1000) + ")";
+  }
+
+  /** {@code SET GLOBAL name = ON|OFF} for a boolean server variable such as a semi-sync switch. */
+  public static String setGlobalSwitch(String variable, boolean on) {
+    return "SET GLOBAL " + identifier(variable) + " = " + (on ? "ON" : "OFF");
+  }
+
+  /** MariaDB: {@code SET GLOBAL gtid_slave_pos = '...'} (replication must be stopped). */
+  public String setGtidSlavePos(String position) {
+    requireMariaDb("gtid_slave_pos");
+    return "SET GLOBAL gtid_slave_pos = " + quote(position == null ? "" : position.trim());
+  }
+
+  /** MySQL: {@code SET GLOBAL gtid_purged = '...'} (after RESET MASTER: gtid_executed is empty). */
+  public String setGtidPurged(String gtidSet) {
+    requireMySql("gtid_purged");
+    return "SET GLOBAL gtid_purged = " + quote(gtidSet == null ? "" : gtidSet.trim());
+  }
+
+  /**
+   * MariaDB: the session variables that give the next transaction of this session the GTID
+   * {@code domain-serverId-sequence}. Needs SUPER (server_id); undo with
+   * {@link #setSessionGtidOrigin}.
+   */
+  public String setSessionGtid(long domainId, long serverId, long sequence) {
+    requireMariaDb("gtid_seq_no");
+    return "SET SESSION gtid_domain_id = " + domainId + ", SESSION server_id = " + serverId
+        + ", SESSION gtid_seq_no = " + sequence;
+  }
+
+  /** MariaDB: puts the session's gtid_domain_id and server_id back. */
+  public String setSessionGtidOrigin(long domainId, long serverId) {
+    requireMariaDb("gtid_domain_id");
+    return "SET SESSION gtid_domain_id = " + domainId + ", SESSION server_id = " + serverId;
+  }
+
+  /**
+   * MariaDB binlogs no empty transaction ({@code BEGIN; COMMIT} writes nothing), so an "empty"
+   * transaction is a statement that is binlogged but changes nothing: dropping a table that does
+   * not exist, in a schema orcha owns by name ({@link #EMPTY_TRANSACTION_SCHEMA}).
+   */
+  public static final String EMPTY_TRANSACTION_SCHEMA = "_orcha_empty_transaction";
+
+  public String mariaDbEmptyTransaction() {
+    requireMariaDb("empty transactions");
+    return "DROP TABLE IF EXISTS `" + EMPTY_TRANSACTION_SCHEMA + "`.`" + EMPTY_TRANSACTION_SCHEMA + "`";
+  }
+
+  /** Rows when the placeholder of {@link #mariaDbEmptyTransaction} exists (it must not). */
+  public String emptyTransactionPlaceholderQuery() {
+    return "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = "
+        + quote(EMPTY_TRANSACTION_SCHEMA) + " AND TABLE_NAME = " + quote(EMPTY_TRANSACTION_SCHEMA);
+  }
+
+  /** MySQL: {@code SET GTID_NEXT = 'uuid:n'} or {@code 'AUTOMATIC'}. */
+  public String setGtidNext(String gtid) {
+    requireMySql("GTID_NEXT");
+    return "SET GTID_NEXT = " + quote(gtid);
+  }
+
+  /** {@code SHOW GLOBAL VARIABLES WHERE Variable_name IN (...)}: unknown names are simply absent. */
+  public static String variablesQuery(List<String> names) {
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException("no variable names");
+    }
+    return "SHOW GLOBAL VARIABLES WHERE Variable_name IN (" + inList(names) + ")";
+  }
+
+  /** {@code SHOW GLOBAL STATUS WHERE Variable_name IN (...)}. */
+  public static String statusQuery(List<String> names) {
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException("no status names");
+    }
+    return "SHOW GLOBAL STATUS WHERE Variable_name IN (" + inList(names) + ")";
+  }
+
+  private void requireMariaDb(String what) {
+    if (!isMariaDb()) {
+      throw new UnsupportedOperationException(what + " is MariaDB only; " + this + " is not MariaDB");
+    }
+  }
+
+  private void requireMySql(String what) {
+    if (isMariaDb()) {
+      throw new UnsupportedOperationException(what + " does not exist on MariaDB (" + this + ")");
+    }
+  }
+
+  private static String identifier(String name) {
+    if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw new IllegalArgumentException("not a variable name: " + name);
+    }
+    return name;
+  }
+
+  /**
+   * The TLS options of a replication channel, as {@code SHOW SLAVE STATUS} shows them
+   * ({@code Master_SSL_*} / {@code Source_SSL_*}); empty strings for unset paths.
+   */
+  public record SourceTls(boolean enabled, String ca, String caPath, String cert, String key,
+      String cipher, boolean verifyServerCert, String crl, String crlPath) {
+
+    public static final SourceTls NONE = new SourceTls(false, "", "", "", "", "", false, "", "");
+
+    public SourceTls {
+      ca = ca == null ? "" : ca;
+      caPath = caPath == null ? "" : caPath;
+      cert = cert == null ? "" : cert;
+      key = key == null ? "" : key;
+      cipher = cipher == null ? "" : cipher;
+      crl = crl == null ? "" : crl;
+      crlPath = crlPath == null ? "" : crlPath;
+    }
+  }
+
   /**
    * How a replica finds its position at the source: by GTID (MySQL auto-position, MariaDB
    * {@code MASTER_USE_GTID}) or at explicit binlog coordinates.

@@ -79,17 +79,23 @@ public final class Prober implements AutoCloseable {
   /** A prober with its own event loops (2 threads, daemon), released by {@link #close()}. */
   public Prober(ProberSettings settings) {
     this.settings = settings;
-    if (DROPPED_HOOK.compareAndSet(false, true)) {
-      // When a probe gives up (timeout, not a MySQL server) it closes the socket under the
-      // driver, which then reports "connection closed" to nobody; Reactor's default logs that at
-      // ERROR with a stack trace, once per probe of a bad server. Reactor is used only by this
-      // package, so the JVM-wide hook is ours to set.
-      Hooks.onErrorDropped(e -> log.debug("error after the probe was over: {}", e.toString()));
-    }
+    installDroppedErrorHook();
     this.loops = LoopResources.create("orcha-mysql", 1, 2, true);
     // One DNS resolver for every connection: the driver would otherwise build one (with its own
     // UDP socket, never closed) per connection attempt, as each attempt has its own LoopResources.
     this.resolver = NameResolverProvider.builder().build().newNameResolverGroup(loops, true);
+  }
+
+  /**
+   * When a probe or an operation gives up (timeout, not a MySQL server) it closes the socket under
+   * the driver, which then reports "connection closed" to nobody; Reactor's default logs that at
+   * ERROR with a stack trace, once per probe of a bad server. Reactor is used only by this
+   * package, so the JVM-wide hook is ours to set (once: Reactor's hooks accumulate).
+   */
+  static void installDroppedErrorHook() {
+    if (DROPPED_HOOK.compareAndSet(false, true)) {
+      Hooks.onErrorDropped(e -> log.debug("error after the probe was over: {}", e.toString()));
+    }
   }
 
   public ProberSettings settings() {

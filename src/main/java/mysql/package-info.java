@@ -5,6 +5,12 @@
  * <ul>
  *   <li>{@link mysql.Prober}: one non-blocking probe of one server → {@code topology.ProbeResult};
  *       one kept connection per server, a probe's statements sent as one batch;
+ *   <li>{@link mysql.Operations}: the operations that change servers (change master, start/stop
+ *       replica, read_only, semi-sync, binary logs, kill, GTID waits and errant-GTID repairs),
+ *       one fresh connection per call, every statement bounded, every effect read back; results
+ *       ({@link mysql.OperationResult}) are values, never exceptions;
+ *       {@link mysql.OperationSettings}, {@link mysql.ChangeMasterRequest},
+ *       {@link mysql.ReplicationChannel};
  *   <li>{@link mysql.Dialect}: the statements of MySQL 5.7 / 8.0 / 8.4+ and MariaDB 10.x/11.x,
  *       probe queries and operation texts (start/stop replica, change source, read_only);
  *   <li>{@link mysql.InstanceParser}: pure functions from {@link mysql.ServerAnswers} (rows as the

@@ -47,17 +47,19 @@ public final class OrchaNode implements AutoCloseable {
     java.util.concurrent.atomic.AtomicReference<Settings> current =
         new java.util.concurrent.atomic.AtomicReference<>(settings);
     DetectionHooks hooks = new DetectionHooks(current::get);
+    mysql.Operations operations = new mysql.Operations(operationSettings(settings));
     Guardian.Dependencies deps = new Guardian.Dependencies(loader, settings, probes,
         next -> {
           current.set(next);
           probes.update(next);
-        }, health::recordHeartbeat, hooks, new backend.AuditStore(settings.backend()), clock,
-        startedFuture);
+        }, health::recordHeartbeat, hooks, new backend.AuditStore(settings.backend()), operations,
+        () -> refactorSettings(current.get()), clock, startedFuture);
     ActorSystem<Guardian.Command> system =
         ActorSystem.create(Guardian.create(deps), "orcha", loaded.config());
     system.getWhenTerminated().whenComplete((d, e) -> {
       probes.close();
       hooks.close();
+      operations.close();
       startedFuture.completeExceptionally(new IllegalStateException("orcha stopped while starting"));
     });
     try {
@@ -77,6 +79,28 @@ public final class OrchaNode implements AutoCloseable {
 
   public long connectionsOpened() {
     return probeClient.connectionsOpened();
+  }
+
+  static mysql.OperationSettings operationSettings(Settings s) {
+    mysql.OperationSettings.Builder b = mysql.OperationSettings.builder(s.mysql().topologyUser(),
+            s.mysql().topologyPassword().value())
+        .connectTimeout(s.mysql().connectTimeout())
+        .statementTimeout(s.mysql().operationTimeout())
+        .useSuperReadOnly(s.recovery().useSuperReadOnly());
+    if (!s.mysql().replicationUser().isEmpty()) {
+      b.replicationCredentials(s.mysql().replicationUser(), s.mysql().replicationPassword().value());
+    }
+    if (!s.mysql().replicationCredentialsQuery().isEmpty()) {
+      b.replicationCredentialsQuery(s.mysql().replicationCredentialsQuery());
+    }
+    return b.build();
+  }
+
+  static refactor.Refactorer.RefactorSettings refactorSettings(Settings s) {
+    boolean creds = !s.mysql().replicationUser().isEmpty()
+        || !s.mysql().replicationCredentialsQuery().isEmpty();
+    return new refactor.Refactorer.RefactorSettings(s.mysql().operationTimeout().multipliedBy(3),
+        s.mysql().operationTimeout(), creds, java.time.Duration.ofMinutes(10));
   }
 
   public int httpPort() {

@@ -42,7 +42,10 @@ public final class Guardian {
   /** What the node needs from outside the actor system, built by Main (or a test). */
   public record Dependencies(ConfigLoader loader, Settings settings, ProbeClient probeClient,
       Consumer<Settings> onReload, NodeHeartbeat.Writer heartbeatWriter,
-      FailureDetector.FailureHooks failureHooks, backend.AuditStore auditStore, Clock clock,
+      FailureDetector.FailureHooks failureHooks, backend.AuditStore auditStore,
+      mysql.Operations operations,
+      java.util.function.Supplier<refactor.Refactorer.RefactorSettings> refactorSettings,
+      Clock clock,
       java.util.concurrent.CompletableFuture<Started> started) {}
 
   /** Where the started node serves. */
@@ -91,9 +94,14 @@ public final class Guardian {
       view.tell(new TopologyView.UpdateRules(next.aliasRules(), next.analysisSettings()));
       detector.tell(new FailureDetector.UpdateSettings(detectionSettings(next)));
     };
+    Auditor auditor = new Auditor(deps.auditStore(), blocking, deps.clock());
+    refactor.Refactorer refactorer = new refactor.Refactorer(
+        new NodePorts(view, manager, ctx.getSystem().scheduler(), () -> s.http().askTimeout()),
+        deps.operations(),
+        new actors.control.MaintenanceLocks(control, ctx.getSystem().scheduler(), s.http().askTimeout()),
+        auditor, deps.refactorSettings());
     NodeApiImpl api = new NodeApiImpl(s, deps.loader(), view, manager, heartbeat, control, detections,
-        new Leadership(cluster), ctx.getSystem().scheduler(), blocking, apply,
-        new Auditor(deps.auditStore(), blocking, deps.clock()));
+        new Leadership(cluster), ctx.getSystem().scheduler(), blocking, apply, auditor, refactorer);
 
     for (String seed : s.discovery().seeds()) {
       InstanceKey key = InstanceKey.parse(seed, s.discovery().defaultInstancePort());

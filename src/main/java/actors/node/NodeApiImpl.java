@@ -49,12 +49,13 @@ public final class NodeApiImpl implements NodeApi {
   private final Executor blocking;
   private final Consumer<Settings> applySettings;
   private final Auditor auditor;
+  private final refactor.Refactorer refactorer;
 
   public NodeApiImpl(Settings initial, ConfigLoader loader, ActorRef<TopologyView.Command> view,
       ActorRef<ProbeManager.Command> manager, ActorRef<NodeHeartbeat.Command> heartbeat,
       ActorRef<ControlState.Command> control, ActorRef<DetectionLog.Command> detections,
       Leadership leadership, Scheduler scheduler, Executor blocking,
-      Consumer<Settings> applySettings, Auditor auditor) {
+      Consumer<Settings> applySettings, Auditor auditor, refactor.Refactorer refactorer) {
     this.settings = new AtomicReference<>(initial);
     this.loader = loader;
     this.view = view;
@@ -67,6 +68,7 @@ public final class NodeApiImpl implements NodeApi {
     this.blocking = blocking;
     this.applySettings = applySettings;
     this.auditor = auditor;
+    this.refactorer = refactorer;
   }
 
   public Settings currentSettings() {
@@ -163,6 +165,30 @@ public final class NodeApiImpl implements NodeApi {
     String who = by == null || by.isBlank() ? settings.get().nodeName() : by;
     return AskPattern.askWithStatus(detections,
         r -> new DetectionLog.Acknowledge(key, clusterName, who, comment, r), timeout(), scheduler);
+  }
+
+  @Override
+  public CompletionStage<refactor.Refactorer.Outcome> refactor(String user,
+      java.util.Collection<InstanceKey> involved,
+      java.util.function.BiFunction<TopologySnapshot, topology.MoveSettings,
+          topology.Planned<topology.RefactoringPlan>> planner) {
+    topology.MoveSettings ms = moveSettings();
+    return refactorer.run(who(user), involved, s -> planner.apply(s, ms));
+  }
+
+  @Override
+  public CompletionStage<refactor.Refactorer.SingleOutcome> operate(
+      refactor.ServerOperation operation, String user) {
+    return refactorer.single(operation, who(user));
+  }
+
+  @Override
+  public topology.MoveSettings moveSettings() {
+    return topology.MoveSettings.from(settings.get().thresholds());
+  }
+
+  private String who(String user) {
+    return user == null || user.isBlank() ? settings.get().nodeName() : user;
   }
 
   @Override
