@@ -229,4 +229,33 @@ class InMemoryNodeApi implements NodeApi {
     return answer(() -> auditRows.stream()
         .filter(e -> key == null || e.key().equals(key)).skip(page * 20L).limit(20).toList());
   }
+
+  @Override
+  public CompletionStage<refactor.Refactorer.Outcome> refactor(String user,
+      java.util.Collection<InstanceKey> involved,
+      java.util.function.BiFunction<TopologySnapshot, topology.MoveSettings,
+          topology.Planned<topology.RefactoringPlan>> planner) {
+    calls.add("refactor " + involved);
+    return answer(() -> {
+      topology.Planned<topology.RefactoringPlan> p = planner.apply(snapshot, moveSettings());
+      if (!p.isReady()) {
+        throw new ApiException(p.reason());
+      }
+      return new refactor.Refactorer.Outcome(p.plan(), snapshot, java.util.List.of());
+    });
+  }
+
+  @Override
+  public CompletionStage<refactor.Refactorer.SingleOutcome> operate(refactor.ServerOperation op,
+      String user) {
+    calls.add("operate " + op.name() + " " + op.key());
+    return answer(() -> {
+      throw new ApiException("operations need real servers");
+    });
+  }
+
+  @Override
+  public topology.MoveSettings moveSettings() {
+    return topology.MoveSettings.DEFAULTS;
+  }
 }
