@@ -57,7 +57,15 @@ final class StepRunner {
           return CompletableFuture.completedFuture(new StepResult(step, true,
               s.reference() + " has no GTID position to wait for"));
         }
-        return result(step, ops.waitForGtid(s.key(), position, waitTimeout));
+        // a server that replicates from nobody (a master) never advances gtid_slave_pos, which
+        // is what MASTER_GTID_WAIT waits on: compare with what it has executed first
+        return ops.gtidPosition(s.key()).thenCompose(t -> {
+          if (t.succeeded() && covers(t.value(), position)) {
+            return CompletableFuture.completedFuture(new StepResult(step, true,
+                s.key() + " already has " + position));
+          }
+          return result(step, ops.waitForGtid(s.key(), position, waitTimeout));
+        });
       });
     } else if (step instanceof PlanStep.SetGtidSlavePosFromBinlogPos s) {
       op = ops.setGtidSlavePosFromBinlogPos(s.key());
@@ -91,6 +99,25 @@ final class StepRunner {
         : CompletableFuture.completedFuture(null);
     return tls.thenCompose(t -> result(s, ops.changeMaster(s.key(), new ChangeMasterRequest(
         s.newMaster(), p, ChangeMasterRequest.ThreadsAfter.LEAVE_STOPPED, null, null, null, t))));
+  }
+
+  /** Whether a server's executed GTIDs include {@code wanted} (MariaDB per domain, or MySQL sets). */
+  static boolean covers(Operations.GtidPosition has, String wanted) {
+    try {
+      if (!has.currentPos().isEmpty() || !has.binlogPos().isEmpty()) {
+        topology.MariaDbGtidPosition mine = topology.MariaDbGtidPosition.parse(
+            has.currentPos().isEmpty() ? has.binlogPos() : has.currentPos());
+        for (topology.MariaDbGtidPosition.Gtid g : topology.MariaDbGtidPosition.parse(wanted).entries()) {
+          if (mine.sequence(g.domainId()).orElse(-1) < g.sequence()) {
+            return false;
+          }
+        }
+        return true;
+      }
+      return topology.GtidSet.parse(has.executed()).containsAll(topology.GtidSet.parse(wanted));
+    } catch (IllegalArgumentException e) {
+      return false; // unreadable: let the server wait decide
+    }
   }
 
   /** The current value of the coordinates a step names (read when it runs). */
