@@ -198,6 +198,12 @@ class RefactorTest {
     // move-gtid (the client's alias of move-below-gtid) and detach / reattach
     assertKeyLessMaster(ok("move-gtid/" + key(M + 1) + "/" + key(M + 3)), M + 1, M + 3);
     awaitTopology(topo(M, 0, M + 2, M, M + 1, M + 3, M + 3, M));
+    // match-up (no Pseudo-GTID in orcha: a GTID move-up) and repoint-replicas
+    assertKeyLessMaster(ok("match-up/" + key(M + 1)), M + 1, M);
+    awaitTopology(topo(M, 0, M + 2, M, M + 1, M, M + 3, M));
+    JsonNode repointed = ok("repoint-replicas/" + key(M) + "/");
+    assertEquals(3, repointed.get("Details").size(), repointed.toString());
+    assertKeyLessMaster(ok("relocate/" + key(M + 1) + "/" + key(M + 3)), M + 1, M + 3);
     ok("detach-replica/" + key(M + 1));
     JsonNode detached = Eventually.await("detached master host", Duration.ofSeconds(5),
         () -> orcha.get("instance/" + key(M + 1)), i -> i.get("IsDetachedMaster").asBoolean());
@@ -260,6 +266,23 @@ class RefactorTest {
     assertEquals(7, orcha.get("instance/" + key(r)).get("SQLDelay").asInt());
     ok("delay-replication/" + key(r) + "/0");
     refused("delay-replication/" + key(r) + "/soon", "Invalid value provided for seconds");
+    // kill-query: a long query on the master, killed through orcha
+    Thread sleeper = new Thread(() -> {
+      try {
+        sandbox.sql(M, "SELECT SLEEP(60)");
+      } catch (RuntimeException expected) {
+        // the client sees its query killed
+      }
+    });
+    sleeper.start();
+    String id = Eventually.await("the sleeping query", Duration.ofSeconds(5), () -> sandbox.sql(M,
+        "SELECT id FROM information_schema.processlist WHERE info = 'SELECT SLEEP(60)'"), x -> !x.isEmpty());
+    ok("kill-query/" + key(M) + "/" + id.lines().findFirst().orElseThrow().trim());
+    Eventually.await("query killed", Duration.ofSeconds(5), () -> sandbox.sql(M,
+        "SELECT COUNT(*) FROM information_schema.processlist WHERE info = 'SELECT SLEEP(60)'"), x -> x.equals("0"));
+    refused("kill-query/" + key(M) + "/x", "Invalid process id: x");
+    // purge-binary-logs: up to the current log (after a flush, the older one goes)
+    ok("purge-binary-logs/" + key(M) + "/latest");
     assertEquals("true", orcha.get("can-replicate-from/" + key(r) + "/" + key(M + 2)).get("Message").asText());
     assertEquals("true", orcha.get("can-replicate-from-gtid/" + key(r) + "/" + key(M + 2)).get("Message").asText());
     awaitTopology(topo(M, 0, M + 1, M, M + 2, M, M + 3, M));
