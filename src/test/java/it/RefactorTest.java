@@ -281,7 +281,10 @@ class RefactorTest {
     Eventually.await("query killed", Duration.ofSeconds(5), () -> sandbox.sql(M,
         "SELECT COUNT(*) FROM information_schema.processlist WHERE info = 'SELECT SLEEP(60)'"), x -> x.equals("0"));
     refused("kill-query/" + key(M) + "/x", "Invalid process id: x");
-    // purge-binary-logs: up to the current log (after a flush, the older one goes)
+    // purge-binary-logs: up to the current log (after a flush, the older one goes) — refused
+    // while orcha sees a replica still reading the older log, allowed once they all moved on
+    Eventually.await("replicas read the new binary log", Duration.ofSeconds(10), () -> orcha.get("instance-replicas/" + key(M)),
+        a -> a.findValues("ReadBinlogCoordinates").stream().allMatch(c -> c.get("LogFile").asText().equals(after)));
     ok("purge-binary-logs/" + key(M) + "/latest");
     assertEquals("true", orcha.get("can-replicate-from/" + key(r) + "/" + key(M + 2)).get("Message").asText());
     assertEquals("true", orcha.get("can-replicate-from-gtid/" + key(r) + "/" + key(M + 2)).get("Message").asText());
