@@ -55,6 +55,7 @@ public final class ApiRouter {
     new ControlRoutes(api, clock).register(table);
     new AnalysisRoutes(api, clock).register(table);
     new RefactorRoutes(api).register(table);
+    new RecoveryRoutes(api).register(table);
     meta.register(table);
   }
 

@@ -86,6 +86,21 @@ public interface NodeApi {
   /** The rules' settings (for pure checks such as can-replicate-from). */
   topology.MoveSettings moveSettings();
 
+  /** Turns automated recoveries on or off for every cluster (persisted). */
+  CompletionStage<Void> setGlobalRecoveries(boolean enabled);
+
+  /** Gives a cluster an alias (manual override; empty removes it). */
+  CompletionStage<Void> setClusterAlias(String clusterName, String alias);
+
+  /** Writes the given pairs to the internal KV store (and configured external stores). */
+  CompletionStage<Integer> putKv(java.util.Map<String, String> pairs);
+
+  /** KVClusterMasterPrefix. */
+  String kvPrefix();
+
+  /** RecoverMasterClusterFilters, RecoverIntermediateMasterClusterFilters, RecoveryIgnoreHostnameFilters. */
+  java.util.List<java.util.List<String>> recoveryFilters();
+
   /** Registers a server's promotion rule; it expires after CandidateInstanceExpireMinutes. */
   CompletionStage<Void> registerCandidate(InstanceKey key, topology.PromotionRule rule);
 

@@ -197,11 +197,15 @@ public final class TopologyAssembler {
     return clusters;
   }
 
+  /** Downtime reason of servers a recovery left behind (they suggest no alias any more). */
+  public static final String LOST_IN_RECOVERY = "lost-in-recovery";
+
   /** Reachable writable servers' suggestions win over unreachable or read-only ones. */
   private static String suggestedAlias(List<InstanceKey> keys, Map<InstanceKey, InstanceView> views) {
     return keys.stream()
         .map(views::get)
         .filter(v -> !v.instance().labels().suggestedClusterAlias().isEmpty())
+        .filter(v -> v.downtime() == null || !LOST_IN_RECOVERY.equals(v.downtime().reason()))
         .sorted(Comparator.<InstanceView>comparingInt(v ->
                 v.lastCheckValid() && !v.instance().readOnly() ? 0 : v.lastCheckValid() ? 1 : 2)
             .thenComparingInt(InstanceView::replicationDepth)

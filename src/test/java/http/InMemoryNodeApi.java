@@ -258,4 +258,39 @@ class InMemoryNodeApi implements NodeApi {
   public topology.MoveSettings moveSettings() {
     return topology.MoveSettings.DEFAULTS;
   }
+
+  volatile boolean globalRecoveries = true;
+  final java.util.Map<String, String> kv = new java.util.concurrent.ConcurrentHashMap<>();
+
+  @Override
+  public CompletionStage<Void> setGlobalRecoveries(boolean enabled) {
+    return answer(() -> {
+      globalRecoveries = enabled;
+      return null;
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> setClusterAlias(String clusterName, String alias) {
+    calls.add("set-cluster-alias " + clusterName + " " + alias);
+    return answer(() -> null);
+  }
+
+  @Override
+  public CompletionStage<Integer> putKv(java.util.Map<String, String> pairs) {
+    return answer(() -> {
+      kv.putAll(pairs);
+      return pairs.size();
+    });
+  }
+
+  @Override
+  public String kvPrefix() {
+    return "mysql/master";
+  }
+
+  @Override
+  public java.util.List<java.util.List<String>> recoveryFilters() {
+    return java.util.List.of(java.util.List.of(), java.util.List.of(), java.util.List.of());
+  }
 }

@@ -57,6 +57,18 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
   public record RegisterCandidate(InstanceKey key, PromotionRule rule, Duration validFor,
       ActorRef<StatusReply<Candidate>> replyTo) implements Command {}
 
+  /** The global switch of automated recoveries (disable/enable-global-recoveries). */
+  public record SetGlobalRecoveries(boolean enabled, ActorRef<StatusReply<Boolean>> replyTo)
+      implements Command {}
+
+  /** A manual alias for a cluster (set-cluster-alias; after a failover, the alias moves). */
+  public record SetClusterAlias(String clusterName, String alias,
+      ActorRef<StatusReply<Boolean>> replyTo) implements Command {}
+
+  /** Internal key-value store (masters per cluster alias, as orchestrator's KV). */
+  public record PutKv(java.util.Map<String, String> pairs, ActorRef<StatusReply<Integer>> replyTo)
+      implements Command {}
+
   public record Get(ActorRef<Snapshot> replyTo) implements Command {}
 
   /** Tells {@code subscriber} the current snapshot now and after every change. */
@@ -82,13 +94,22 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
 
   /** Everything active or not yet purged; readers filter with the time they judge at. */
   public record Snapshot(Map<InstanceKey, Downtime> downtimes,
-      Map<InstanceKey, Maintenance> maintenance, Map<InstanceKey, Candidate> candidates) {
-    public static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), Map.of());
+      Map<InstanceKey, Maintenance> maintenance, Map<InstanceKey, Candidate> candidates,
+      boolean globalRecoveriesDisabled, Map<String, String> clusterAliases, Map<String, String> kv) {
+    public static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), Map.of(), false,
+        Map.of(), Map.of());
 
     public Snapshot {
       downtimes = Map.copyOf(downtimes);
       maintenance = Map.copyOf(maintenance);
       candidates = Map.copyOf(candidates);
+      clusterAliases = clusterAliases == null ? Map.of() : Map.copyOf(clusterAliases);
+      kv = kv == null ? Map.of() : Map.copyOf(kv);
+    }
+
+    public Snapshot(Map<InstanceKey, Downtime> downtimes, Map<InstanceKey, Maintenance> maintenance,
+        Map<InstanceKey, Candidate> candidates) {
+      this(downtimes, maintenance, candidates, false, Map.of(), Map.of());
     }
 
     public Map<InstanceKey, PromotionRule> activeCandidates(Instant now) {
@@ -124,33 +145,61 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
 
   public record CandidateRegistered(Candidate candidate) implements Event {}
 
+  public record GlobalRecoveriesSet(boolean enabled, Instant at) implements Event {}
+
+  /** An alias given to a cluster (empty alias: the override removed). */
+  public record ClusterAliasSet(String clusterName, String alias, Instant at) implements Event {}
+
+  public record KvPut(Map<String, String> pairs, Instant at) implements Event {}
+
   /** Expired entries purged (not a user action: keeps the state small). */
   public record ExpiredPurged(List<InstanceKey> downtimes, List<InstanceKey> maintenance,
       List<InstanceKey> candidates, Instant at) implements Event {}
 
   public record State(Map<InstanceKey, Downtime> downtimes,
       Map<InstanceKey, Maintenance> maintenance, long lastMaintenanceId,
-      Map<InstanceKey, Candidate> candidates) implements CborSerializable {
+      Map<InstanceKey, Candidate> candidates, boolean globalRecoveriesDisabled,
+      Map<String, String> clusterAliases, Map<String, String> kv) implements CborSerializable {
     public State {
       downtimes = Map.copyOf(downtimes);
       maintenance = Map.copyOf(maintenance);
       candidates = candidates == null ? Map.of() : Map.copyOf(candidates);
+      clusterAliases = clusterAliases == null ? Map.of() : Map.copyOf(clusterAliases);
+      kv = kv == null ? Map.of() : Map.copyOf(kv);
     }
 
     Snapshot snapshot() {
-      return new Snapshot(downtimes, maintenance, candidates);
+      return new Snapshot(downtimes, maintenance, candidates, globalRecoveriesDisabled,
+          clusterAliases, kv);
     }
 
     State withDowntimes(Map<InstanceKey, Downtime> d) {
-      return new State(d, maintenance, lastMaintenanceId, candidates);
+      return new State(d, maintenance, lastMaintenanceId, candidates, globalRecoveriesDisabled,
+          clusterAliases, kv);
     }
 
     State withMaintenance(Map<InstanceKey, Maintenance> m, long lastId) {
-      return new State(downtimes, m, lastId, candidates);
+      return new State(downtimes, m, lastId, candidates, globalRecoveriesDisabled, clusterAliases, kv);
     }
 
     State withCandidates(Map<InstanceKey, Candidate> c) {
-      return new State(downtimes, maintenance, lastMaintenanceId, c);
+      return new State(downtimes, maintenance, lastMaintenanceId, c, globalRecoveriesDisabled,
+          clusterAliases, kv);
+    }
+
+    State withGlobalRecoveriesDisabled(boolean disabled) {
+      return new State(downtimes, maintenance, lastMaintenanceId, candidates, disabled,
+          clusterAliases, kv);
+    }
+
+    State withClusterAliases(Map<String, String> a) {
+      return new State(downtimes, maintenance, lastMaintenanceId, candidates,
+          globalRecoveriesDisabled, a, kv);
+    }
+
+    State withKv(Map<String, String> k) {
+      return new State(downtimes, maintenance, lastMaintenanceId, candidates,
+          globalRecoveriesDisabled, clusterAliases, k);
     }
   }
 
@@ -178,7 +227,7 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
 
   @Override
   public State emptyState() {
-    return new State(Map.of(), Map.of(), 0, Map.of());
+    return new State(Map.of(), Map.of(), 0, Map.of(), false, Map.of(), Map.of());
   }
 
   @Override
@@ -202,6 +251,13 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
         .onCommand(EndMaintenance.class, this::onEndMaintenance)
         .onCommand(EndMaintenanceById.class, this::onEndMaintenanceById)
         .onCommand(RegisterCandidate.class, this::onRegisterCandidate)
+        .onCommand(SetGlobalRecoveries.class, (s, c) -> Effect()
+            .persist(new GlobalRecoveriesSet(c.enabled(), clock.instant())).thenRun(this::publish)
+            .thenReply(c.replyTo(), st -> StatusReply.success(c.enabled())))
+        .onCommand(SetClusterAlias.class, this::onSetClusterAlias)
+        .onCommand(PutKv.class, (s, c) -> Effect()
+            .persist(new KvPut(Map.copyOf(c.pairs()), clock.instant())).thenRun(this::publish)
+            .thenReply(c.replyTo(), st -> StatusReply.success(c.pairs().size())))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), s.snapshot()))
         .onCommand(Subscribe.class, this::onSubscribe)
         .onCommand(Expire.class, this::onExpire)
@@ -265,6 +321,22 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
         .thenReply(c.replyTo(), st -> StatusReply.success(cand));
   }
 
+  /** An alias names one cluster: giving it to one takes it from any other. */
+  private ReplyEffect<Event, State> onSetClusterAlias(State s, SetClusterAlias c) {
+    List<Event> events = new ArrayList<>();
+    Instant now = clock.instant();
+    if (!c.alias().isEmpty()) {
+      s.clusterAliases().forEach((cluster, alias) -> {
+        if (alias.equals(c.alias()) && !cluster.equals(c.clusterName())) {
+          events.add(new ClusterAliasSet(cluster, "", now));
+        }
+      });
+    }
+    events.add(new ClusterAliasSet(c.clusterName(), c.alias(), now));
+    return Effect().persist(events).thenRun(this::publish)
+        .thenReply(c.replyTo(), st -> StatusReply.success(true));
+  }
+
   private ReplyEffect<Event, State> onSubscribe(State s, Subscribe c) {
     // subscribers are the node's own long-lived actors (view, detector): no unsubscribe needed
     subscribers.add(c.subscriber());
@@ -315,6 +387,21 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
           m.remove(e.key());
           return s.withMaintenance(m, s.lastMaintenanceId());
         })
+        .onEvent(GlobalRecoveriesSet.class, (s, e) -> s.withGlobalRecoveriesDisabled(!e.enabled()))
+        .onEvent(ClusterAliasSet.class, (s, e) -> {
+          Map<String, String> a = new LinkedHashMap<>(s.clusterAliases());
+          if (e.alias().isEmpty()) {
+            a.remove(e.clusterName());
+          } else {
+            a.put(e.clusterName(), e.alias());
+          }
+          return s.withClusterAliases(a);
+        })
+        .onEvent(KvPut.class, (s, e) -> {
+          Map<String, String> k = new LinkedHashMap<>(s.kv());
+          k.putAll(e.pairs());
+          return s.withKv(k);
+        })
         .onEvent(CandidateRegistered.class, (s, e) -> {
           Map<InstanceKey, Candidate> c = new LinkedHashMap<>(s.candidates());
           c.put(e.candidate().key(), e.candidate());
@@ -329,7 +416,8 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
           if (e.candidates() != null) {
             e.candidates().forEach(c::remove);
           }
-          return new State(d, m, s.lastMaintenanceId(), c);
+          return new State(d, m, s.lastMaintenanceId(), c, s.globalRecoveriesDisabled(),
+              s.clusterAliases(), s.kv());
         })
         .build();
   }

@@ -208,6 +208,41 @@ public final class NodeApiImpl implements NodeApi {
   }
 
   @Override
+  public CompletionStage<Void> setGlobalRecoveries(boolean enabled) {
+    CompletionStage<Boolean> set = AskPattern.askWithStatus(control,
+        r -> new ControlState.SetGlobalRecoveries(enabled, r), timeout(), scheduler);
+    return set.thenCompose(b -> auditor.record(enabled ? "enable-global-recoveries"
+        : "disable-global-recoveries", InstanceKey.NONE, "", settings.get().nodeName(),
+        "global recoveries " + (enabled ? "enabled" : "disabled")));
+  }
+
+  @Override
+  public CompletionStage<Void> setClusterAlias(String clusterName, String alias) {
+    CompletionStage<Boolean> set = AskPattern.askWithStatus(control,
+        r -> new ControlState.SetClusterAlias(clusterName, alias, r), timeout(), scheduler);
+    return set.thenCompose(b -> auditor.record("set-cluster-alias", InstanceKey.NONE, clusterName,
+        settings.get().nodeName(), "alias " + alias));
+  }
+
+  @Override
+  public CompletionStage<Integer> putKv(java.util.Map<String, String> pairs) {
+    return AskPattern.askWithStatus(control, r -> new ControlState.PutKv(pairs, r), timeout(),
+        scheduler);
+  }
+
+  @Override
+  public String kvPrefix() {
+    return settings.get().recovery().kvClusterMasterPrefix();
+  }
+
+  @Override
+  public List<List<String>> recoveryFilters() {
+    Settings.Recovery r = settings.get().recovery();
+    return List.of(r.masterClusterFilters(), r.intermediateMasterClusterFilters(),
+        r.ignoreHostnameFilters().stream().map(java.util.regex.Pattern::pattern).toList());
+  }
+
+  @Override
   public CompletionStage<Void> registerCandidate(InstanceKey key, topology.PromotionRule rule) {
     Duration validFor = settings.get().recovery().candidateInstanceExpire();
     CompletionStage<ControlState.Candidate> registered = AskPattern.askWithStatus(control,

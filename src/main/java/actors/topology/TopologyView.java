@@ -247,7 +247,9 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
     Instant now = clock.instant();
     if (dirty || Duration.between(cached.builtAt(), now).compareTo(SNAPSHOT_REUSE) >= 0
         || now.isBefore(cached.builtAt())) {
-      cached = TopologyAssembler.assemble(observed.values(), previousClusterNames, aliasRules,
+      AliasRules rules = control.clusterAliases().isEmpty() ? aliasRules
+          : new AliasRules(aliasRules.clusterNameToAlias(), control.clusterAliases());
+      cached = TopologyAssembler.assemble(observed.values(), previousClusterNames, rules,
           analysisSettings.thresholds(), control.downtimes(), control.activeCandidates(now), now);
       previousClusterNames = Set.copyOf(cached.clusters().keySet());
       dirty = false;

@@ -1,0 +1,305 @@
+package actors.recovery;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import orcha.CborSerializable;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import topology.InstanceKey;
+import topology.ReplicationAnalysis;
+
+/**
+ * The record of recoveries: each registered BEFORE it acts (registration refuses while another
+ * recovery of the same cluster has not completed — one at a time, held until it completes),
+ * every step with its time (the per-phase timeline), and its resolution. A recovery found
+ * unresolved when this log starts was interrupted by a crash: it is resolved as interrupted and
+ * keeps its cluster blocked (never run twice for one failure; an operator acknowledges). Also
+ * the skips of automated recovery with their reasons ("why was there no failover?").
+ */
+public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
+    RecoveryLog.Command, RecoveryLog.Event, RecoveryLog.State> {
+
+  static final int KEEP = 1000;
+  static final int KEEP_SKIPS = 200;
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Registers a recovery; refused (error) while one of the cluster is unresolved. */
+  public record Register(Start start, ActorRef<StatusReply<Recovery>> replyTo) implements Command {}
+
+  public record AddStep(String uid, String phase, String message) implements Command {}
+
+  public record Resolve(String uid, Resolution resolution, ActorRef<StatusReply<Recovery>> replyTo)
+      implements Command {}
+
+  /** Acknowledges completed recoveries matching (all null: every one). */
+  public record Acknowledge(String uid, Long id, InstanceKey failedKey, String clusterName,
+      String by, String comment, ActorRef<StatusReply<Integer>> replyTo) implements Command {}
+
+  public record RecordSkip(Skip skip) implements Command {}
+
+  public record Get(ActorRef<State> replyTo) implements Command {}
+
+  /** What a recovery is about, when it registers. */
+  public record Start(String uid, InstanceKey failedKey, String clusterName, String clusterAlias,
+      String type, String analysisCode, String commandHint, boolean forced,
+      ReplicationAnalysis analysis, String processingNode, long lastDetectionId)
+      implements CborSerializable {}
+
+  /** How a recovery ended. */
+  public record Resolution(boolean successful, InstanceKey successor, String successorAlias,
+      String successorBinlogCoordinates, List<InstanceKey> lostReplicas,
+      List<InstanceKey> participating, List<String> errors, String recoveryType)
+      implements CborSerializable {
+    public Resolution {
+      lostReplicas = lostReplicas == null ? List.of() : List.copyOf(lostReplicas);
+      participating = participating == null ? List.of() : List.copyOf(participating);
+      errors = errors == null ? List.of() : List.copyOf(errors);
+    }
+  }
+
+  public record Step(long id, Instant at, String phase, String message) implements CborSerializable {}
+
+  /** A recovery: started, its steps, and (once ended) its resolution. */
+  public record Recovery(long id, Start start, Instant startedAt, List<Step> steps,
+      Resolution resolution, Instant endedAt, boolean acknowledged, String acknowledgedBy,
+      Instant acknowledgedAt, String acknowledgedComment) implements CborSerializable {
+
+    public Recovery {
+      steps = List.copyOf(steps);
+    }
+
+    public boolean ended() {
+      return endedAt != null;
+    }
+
+    /** Blocks its cluster: running, or ended less than {@code block} ago and not acknowledged. */
+    public boolean activeAt(Instant now, Duration block) {
+      if (!ended()) {
+        return true;
+      }
+      return !acknowledged && now.isBefore(endedAt.plus(block));
+    }
+
+    Recovery withStep(Step s) {
+      List<Step> l = new ArrayList<>(steps);
+      l.add(s);
+      return new Recovery(id, start, startedAt, l, resolution, endedAt, acknowledged,
+          acknowledgedBy, acknowledgedAt, acknowledgedComment);
+    }
+
+    Recovery resolved(Resolution r, Instant at) {
+      return new Recovery(id, start, startedAt, steps, r, at, acknowledged, acknowledgedBy,
+          acknowledgedAt, acknowledgedComment);
+    }
+
+    Recovery acknowledged(String by, String comment, Instant at) {
+      return new Recovery(id, start, startedAt, steps, resolution, endedAt, true, by, at, comment);
+    }
+  }
+
+  /** Automated recovery decided not to act, and why. */
+  public record Skip(Instant at, InstanceKey key, String clusterName, String analysisCode,
+      String reason, String blockingUid) implements CborSerializable {}
+
+  public sealed interface Event extends CborSerializable {}
+
+  public record RecoveryRegistered(Recovery recovery) implements Event {}
+
+  public record StepRecorded(String uid, Step step) implements Event {}
+
+  public record RecoveryResolved(String uid, Resolution resolution, Instant at) implements Event {}
+
+  public record RecoveriesAcknowledged(List<String> uids, String by, String comment, Instant at)
+      implements Event {}
+
+  public record SkipRecorded(Skip skip) implements Event {}
+
+  /** Oldest first. */
+  public record State(List<Recovery> recoveries, long lastId, List<Skip> skips)
+      implements CborSerializable {
+    public State {
+      recoveries = List.copyOf(recoveries);
+      skips = skips == null ? List.of() : List.copyOf(skips);
+    }
+
+    public Optional<Recovery> byUid(String uid) {
+      return recoveries.stream().filter(r -> r.start().uid().equals(uid)).findFirst();
+    }
+
+    public Optional<Recovery> runningOn(String cluster) {
+      return recoveries.stream().filter(r -> !r.ended() && r.start().clusterName().equals(cluster))
+          .findFirst();
+    }
+
+    State map(String uid, java.util.function.UnaryOperator<Recovery> f) {
+      List<Recovery> l = new ArrayList<>(recoveries.size());
+      for (Recovery r : recoveries) {
+        l.add(r.start().uid().equals(uid) ? f.apply(r) : r);
+      }
+      return new State(l, lastId, skips);
+    }
+  }
+
+  private final ActorContext<Command> ctx;
+  private final Clock clock;
+  private final String nodeName;
+
+  public static Behavior<Command> create(Clock clock, String nodeName) {
+    return Behaviors.setup(ctx -> new RecoveryLog(ctx, clock, nodeName));
+  }
+
+  private RecoveryLog(ActorContext<Command> ctx, Clock clock, String nodeName) {
+    super(PersistenceId.ofUniqueId("recoveries"), SupervisorStrategy.restartWithBackoff(
+        Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
+    this.ctx = ctx;
+    this.clock = clock;
+    this.nodeName = nodeName;
+  }
+
+  @Override
+  public State emptyState() {
+    return new State(List.of(), 0, List.of());
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(100, 2);
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          // a recovery that never resolved was cut short by a crash: resolve it as interrupted
+          // (its cluster stays blocked until acknowledged or the block period ends)
+          for (Recovery r : state.recoveries()) {
+            if (!r.ended()) {
+              ctx.getSelf().tell(new Resolve(r.start().uid(),
+                  new Resolution(false, InstanceKey.NONE, "", "", List.of(), List.of(),
+                      List.of("interrupted: orcha stopped while this recovery ran; check the "
+                          + "topology and acknowledge it"), ""), ctx.getSystem().ignoreRef()));
+            }
+          }
+        })
+        .build();
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder().forAnyState()
+        .onCommand(Register.class, this::onRegister)
+        .onCommand(AddStep.class, this::onAddStep)
+        .onCommand(Resolve.class, this::onResolve)
+        .onCommand(Acknowledge.class, this::onAcknowledge)
+        .onCommand(RecordSkip.class, this::onRecordSkip)
+        .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), s))
+        .build();
+  }
+
+  private ReplyEffect<Event, State> onRegister(State s, Register c) {
+    Optional<Recovery> running = s.runningOn(c.start().clusterName());
+    if (running.isPresent()) {
+      return Effect().reply(c.replyTo(), StatusReply.error("a recovery of cluster "
+          + c.start().clusterName() + " is already running: " + running.get().start().uid()));
+    }
+    Instant now = clock.instant();
+    Recovery r = new Recovery(s.lastId() + 1, c.start(), now,
+        List.of(new Step(1, now, "registered", "registered " + c.start().analysisCode() + " on "
+            + c.start().failedKey() + " by " + nodeName)), null, null, false, "", null, "");
+    return Effect().persist(new RecoveryRegistered(r)).thenReply(c.replyTo(), st -> StatusReply.success(r));
+  }
+
+  private ReplyEffect<Event, State> onAddStep(State s, AddStep c) {
+    Optional<Recovery> r = s.byUid(c.uid());
+    if (r.isEmpty()) {
+      return Effect().noReply();
+    }
+    Step step = new Step(r.get().steps().size() + 1, clock.instant(), c.phase(), c.message());
+    return Effect().persist(new StepRecorded(c.uid(), step)).thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> onResolve(State s, Resolve c) {
+    Optional<Recovery> r = s.byUid(c.uid());
+    if (r.isEmpty()) {
+      return Effect().reply(c.replyTo(), StatusReply.error("no recovery " + c.uid()));
+    }
+    if (r.get().ended()) {
+      return Effect().reply(c.replyTo(), StatusReply.success(r.get()));
+    }
+    return Effect().persist(new RecoveryResolved(c.uid(), c.resolution(), clock.instant()))
+        .thenReply(c.replyTo(), st -> StatusReply.success(st.byUid(c.uid()).orElseThrow()));
+  }
+
+  private ReplyEffect<Event, State> onAcknowledge(State s, Acknowledge c) {
+    List<String> uids = s.recoveries().stream()
+        .filter(r -> r.ended() && !r.acknowledged())
+        .filter(r -> c.uid() == null || r.start().uid().equals(c.uid()))
+        .filter(r -> c.id() == null || r.id() == c.id())
+        .filter(r -> c.failedKey() == null || r.start().failedKey().equals(c.failedKey()))
+        .filter(r -> c.clusterName() == null || r.start().clusterName().equals(c.clusterName()))
+        .map(r -> r.start().uid()).toList();
+    if (uids.isEmpty()) {
+      return Effect().reply(c.replyTo(), StatusReply.success(0));
+    }
+    return Effect().persist(new RecoveriesAcknowledged(uids, c.by(), c.comment(), clock.instant()))
+        .thenReply(c.replyTo(), st -> StatusReply.success(uids.size()));
+  }
+
+  private ReplyEffect<Event, State> onRecordSkip(State s, RecordSkip c) {
+    // the same skip again and again (every analysis tick) is recorded once
+    Skip last = s.skips().stream().filter(k -> k.key().equals(c.skip().key())
+        && k.analysisCode().equals(c.skip().analysisCode())).reduce((a, b) -> b).orElse(null);
+    if (last != null && last.reason().equals(c.skip().reason())) {
+      return Effect().noReply();
+    }
+    return Effect().persist(new SkipRecorded(c.skip())).thenNoReply();
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState()
+        .onEvent(RecoveryRegistered.class, (s, e) -> {
+          List<Recovery> l = new ArrayList<>(s.recoveries());
+          l.add(e.recovery());
+          while (l.size() > KEEP && l.get(0).ended()) {
+            l.remove(0);
+          }
+          return new State(l, e.recovery().id(), s.skips());
+        })
+        .onEvent(StepRecorded.class, (s, e) -> s.map(e.uid(), r -> r.withStep(e.step())))
+        .onEvent(RecoveryResolved.class, (s, e) -> s.map(e.uid(), r -> r.resolved(e.resolution(), e.at())))
+        .onEvent(RecoveriesAcknowledged.class, (s, e) -> {
+          State out = s;
+          for (String uid : e.uids()) {
+            out = out.map(uid, r -> r.acknowledged(e.by(), e.comment(), e.at()));
+          }
+          return out;
+        })
+        .onEvent(SkipRecorded.class, (s, e) -> {
+          List<Skip> l = new ArrayList<>(s.skips());
+          l.add(e.skip());
+          while (l.size() > KEEP_SKIPS) {
+            l.remove(0);
+          }
+          return new State(s.recoveries(), s.lastId(), l);
+        })
+        .build();
+  }
+}
