@@ -1,5 +1,7 @@
 package topology;
 
+import java.time.Duration;
+
 /**
  * One step of a move plan, run on one server ({@link #key()}). Plans are values: an executor
  * elsewhere runs the steps in order, reads fresh coordinates where a step refers to
@@ -101,6 +103,86 @@ public sealed interface PlanStep {
       return "change master of " + key + " to " + newMaster + " with " + positioning
           + (needsCredentials ? " (with replication credentials)" : "")
           + (enableSsl ? " (with SSL)" : "");
+    }
+  }
+
+  // ---- recovery and promotion (PromotionPlanner) ------------------------------------------------
+
+  /**
+   * Wait until the SQL thread of {@code key} has applied everything its IO thread received (its
+   * relay log is applied): MariaDB: {@code MASTER_GTID_WAIT(Gtid_IO_Pos)}, i.e. gtid_slave_pos
+   * reaches Gtid_IO_Pos; MySQL with GTID: {@code WAIT_FOR_EXECUTED_GTID_SET(Retrieved_Gtid_Set)};
+   * otherwise until Relay_Master_Log_File:Exec_Master_Log_Pos equals
+   * Master_Log_File:Read_Master_Log_Pos. The target is read when the step runs; the IO thread of
+   * a replica of a dead master receives nothing more, so it does not move. An SQL thread that is
+   * stopped (by an error) fails the step; a stopped IO thread is fine. Bounded by the
+   * operation timeout.
+   *
+   * @param failIfBehind FailMasterPromotionIfSQLThreadNotUpToDate: check once and fail the plan
+   *     when the relay log is not applied, instead of waiting
+   */
+  record WaitUntilSqlThreadCaughtUp(InstanceKey key, boolean failIfBehind) implements PlanStep {
+    @Override
+    public String toString() {
+      return (failIfBehind ? "check that " : "wait until ") + key
+          + " has applied all it received (relay log applied)"
+          + (failIfBehind ? ", fail otherwise" : "");
+    }
+  }
+
+  /**
+   * Graceful takeover: wait at most {@code timeout} until {@code key} has executed everything
+   * {@code master} has written, read from {@code master} when the step runs (after it was made
+   * read-only): by GTID, MySQL {@code WAIT_FOR_EXECUTED_GTID_SET(master's gtid_executed)},
+   * MariaDB {@code MASTER_GTID_WAIT(master's gtid_binlog_pos)}; otherwise until
+   * {@code key}'s Exec_Master_Log_Pos reaches the master's own binlog position (SHOW MASTER
+   * STATUS), orchestrator's WaitForExecBinlogCoordinatesToReach. A timeout fails the plan.
+   */
+  record WaitUntilCaughtUpWithMaster(InstanceKey key, InstanceKey master,
+      Duration timeout) implements PlanStep {
+    @Override
+    public String toString() {
+      return "wait (at most " + timeout.toSeconds() + "s) until " + key
+          + " has executed everything " + master + " wrote";
+    }
+  }
+
+  /**
+   * {@code STOP SLAVE; RESET SLAVE ALL} (MySQL 8.0.22+: {@code RESET REPLICA ALL}): the promoted
+   * server forgets its replication channel. orchestrator retries once; a failure is recorded and
+   * the promotion stands (SHOW SLAVE STATUS may still show a master).
+   */
+  record ResetReplicaAll(InstanceKey key) implements PlanStep {
+    @Override
+    public String toString() {
+      return "reset replication (RESET SLAVE ALL) on " + key;
+    }
+  }
+
+  /**
+   * {@code SET GLOBAL read_only = 0|1} on {@code key} (MySQL: super_read_only follows the
+   * UseSuperReadOnly setting; making writable clears super_read_only first). On MariaDB
+   * read_only does not stop SUPER users (MARIADB.md item 6): fencing a demoted master further
+   * is the executor's concern.
+   */
+  record SetReadOnly(InstanceKey key, boolean readOnly) implements PlanStep {
+    @Override
+    public String toString() {
+      return "set " + key + (readOnly ? " read-only (read_only=1)" : " writable (read_only=0)");
+    }
+  }
+
+  /**
+   * orchestrator's detach-replica-master-host on {@code key}: its master host becomes
+   * {@code //host} (port, credentials and position kept), so it can no longer replicate from
+   * the failed server; reversible with reattach-replica-master-host. Used for lost replicas
+   * (DetachLostReplicasAfterMasterFailover), a co-master successor that is not the other
+   * co-master (it would close a replication ring) and MasterFailoverDetachReplicaMasterHost.
+   */
+  record DetachMasterHost(InstanceKey key) implements PlanStep {
+    @Override
+    public String toString() {
+      return "detach the master host of " + key;
     }
   }
 }
