@@ -498,6 +498,36 @@ public final class Operations implements AutoCloseable {
   }
 
   /** KILL QUERY; verified by the process no longer running that statement. */
+  /**
+   * Ends the client sessions of a server (a demoted master: on MariaDB read_only does not stop
+   * SUPER users, so their open sessions could still write). Replication threads, system threads
+   * and this session are left alone. Value: how many sessions were killed.
+   */
+  public CompletionStage<OperationResult<Long>> killClientSessions(InstanceKey key) {
+    return runner.run(key, "kill-client-sessions", List.of(), r -> r.read(
+            "SELECT ID, USER, COMMAND FROM information_schema.PROCESSLIST"
+                + " WHERE ID <> CONNECTION_ID() AND USER NOT IN ('system user', 'event_scheduler')"
+                + " AND COMMAND NOT IN ('Binlog Dump', 'Binlog Dump GTID', 'Daemon', 'Killed')")
+        .flatMap(rows -> {
+          List<Long> ids = new ArrayList<>();
+          for (Map<String, String> row : rows) {
+            Map<String, String> p = ServerAnswers.caseInsensitive(row);
+            long id = InstanceParser.parseLong(p.get("ID"), 0);
+            if (id > 0) {
+              ids.add(id);
+            }
+          }
+          reactor.core.publisher.Mono<Void> kills = reactor.core.publisher.Mono.empty();
+          for (long id : ids) {
+            // a session that ended meanwhile is fine: errors of single kills are ignored
+            kills = kills.then(r.change("KILL CONNECTION " + id).then()
+                .onErrorResume(e -> reactor.core.publisher.Mono.empty()));
+          }
+          return kills.thenReturn(new Done<>((long) ids.size(),
+              "Ended " + ids.size() + " client sessions on " + key.displayString()));
+        }));
+  }
+
   public CompletionStage<OperationResult<Long>> killQuery(InstanceKey key, long processId) {
     return runner.run(key, "kill-query", List.of(), r -> {
       if (processId < 1) {

@@ -78,7 +78,7 @@ public record Settings(
       boolean enforceExactSemiSyncReplicas, boolean recoverLockedSemiSyncMaster,
       int maxConcurrentReplicaOperations, Duration instanceBulkOperationsWaitTimeout,
       boolean useSuperReadOnly, String kvClusterMasterPrefix, String processesShellCommand,
-      Hooks hooks) {}
+      Hooks hooks, boolean allowLosingTransactions, boolean endDemotedMasterSessions) {}
 
   /** This node's cluster address and the addresses of all orcha nodes (empty: just this one). */
   public record ClusterNodes(String bindHost, int bindPort, List<String> nodes) {}
@@ -257,7 +257,8 @@ public record Settings(
         r.bool(p + "enforce-exact-semi-sync-replicas"), r.bool(p + "recover-locked-semi-sync-master"),
         r.intBetween(p + "max-concurrent-replica-operations", 1, 1000),
         r.positiveDuration(p + "instance-bulk-operations-wait-timeout"),
-        r.bool(p + "use-super-read-only"), r.string(p + "kv-cluster-master-prefix"), shell, hooks);
+        r.bool(p + "use-super-read-only"), r.string(p + "kv-cluster-master-prefix"), shell, hooks,
+        r.bool(p + "allow-losing-transactions"), r.bool(p + "end-demoted-master-sessions"));
   }
 
   /** Cluster filters are names, aliases, alias=x, alias~=regex, *, or a regex on the name. */
@@ -362,6 +363,31 @@ public record Settings(
         recovery.enforceExactSemiSyncReplicas(), recovery.recoverLockedSemiSyncMaster(),
         analysis.reasonableLockedSemiSyncMaster(), recovery.ignoreHostnameFilters(),
         recovery.masterClusterFilters(), recovery.intermediateMasterClusterFilters());
+  }
+
+  /** What recovery policy and promotion planning read. */
+  public topology.RecoverySettings recoverySettings() {
+    Recovery r = recovery;
+    return topology.RecoverySettings.builder()
+        .masterClusterFilters(r.masterClusterFilters())
+        .intermediateMasterClusterFilters(r.intermediateMasterClusterFilters())
+        .recoverNonWriteableMaster(r.recoverNonWriteableMaster())
+        .recoverLockedSemiSyncMaster(r.recoverLockedSemiSyncMaster())
+        .enforceExactSemiSyncReplicas(r.enforceExactSemiSyncReplicas())
+        .recoveryPeriodBlock(r.periodBlock())
+        .preventCrossDataCenterMasterFailover(r.preventCrossDataCenterMasterFailover())
+        .preventCrossRegionMasterFailover(r.preventCrossRegionMasterFailover())
+        .failMasterPromotionOnLagMinutes((int) r.failMasterPromotionOnLag().toMinutes())
+        .failMasterPromotionIfSqlThreadNotUpToDate(r.failMasterPromotionIfSqlThreadNotUpToDate())
+        .delayMasterPromotionIfSqlThreadNotUpToDate(r.delayMasterPromotionIfSqlThreadNotUpToDate())
+        .coMasterRecoveryMustPromoteOtherCoMaster(r.coMasterRecoveryMustPromoteOtherCoMaster())
+        .detachLostReplicasAfterMasterFailover(r.detachLostReplicasAfterMasterFailover())
+        .applyMySqlPromotionAfterMasterFailover(r.applyMysqlPromotionAfterMasterFailover())
+        .masterFailoverDetachReplicaMasterHost(r.masterFailoverDetachReplicaMasterHost())
+        .promotionIgnoreHostnameFilters(r.promotionIgnoreHostnameFilters())
+        .moves(topology.MoveSettings.from(thresholds()))
+        .allowLosingTransactions(r.allowLosingTransactions())
+        .build();
   }
 
   public AliasRules aliasRules() {

@@ -26,10 +26,20 @@ final class StepRunner {
 
   private final Operations ops;
   private final Duration waitTimeout;
+  private final boolean endSessionsOnReadOnly;
 
   StepRunner(Operations ops, Duration waitTimeout) {
+    this(ops, waitTimeout, false);
+  }
+
+  /**
+   * @param endSessionsOnReadOnly a server set read-only also has its client sessions ended
+   *     (MariaDB read_only does not stop SUPER users)
+   */
+  StepRunner(Operations ops, Duration waitTimeout, boolean endSessionsOnReadOnly) {
     this.ops = ops;
     this.waitTimeout = waitTimeout;
+    this.endSessionsOnReadOnly = endSessionsOnReadOnly;
   }
 
   CompletionStage<StepResult> run(PlanStep step) {
@@ -71,6 +81,23 @@ final class StepRunner {
       op = ops.setGtidSlavePosFromBinlogPos(s.key());
     } else if (step instanceof PlanStep.ChangeMaster s) {
       return changeMaster(s);
+    } else if (step instanceof PlanStep.WaitUntilSqlThreadCaughtUp s) {
+      return sqlThreadCaughtUp(s, System.nanoTime() + waitTimeout.toNanos());
+    } else if (step instanceof PlanStep.WaitUntilCaughtUpWithMaster s) {
+      return caughtUpWithMaster(s);
+    } else if (step instanceof PlanStep.ResetReplicaAll s) {
+      // orchestrator retries RESET SLAVE ALL once
+      return ops.resetReplica(s.key()).thenCompose(r -> r.succeeded() ? done(step, r)
+          : result(step, ops.resetReplica(s.key())));
+    } else if (step instanceof PlanStep.SetReadOnly s) {
+      if (s.readOnly() && endSessionsOnReadOnly) {
+        return ops.setReadOnly(s.key(), true).thenCompose(r -> !r.succeeded() ? done(step, r)
+            : ops.killClientSessions(s.key()).thenApply(k -> new StepResult(step, true,
+                r.message() + "; " + k.message())));
+      }
+      op = ops.setReadOnly(s.key(), s.readOnly());
+    } else if (step instanceof PlanStep.DetachMasterHost s) {
+      op = ops.detachReplicaMasterHost(s.key());
     } else {
       return CompletableFuture.completedFuture(new StepResult(step, false, "unknown step " + step));
     }
@@ -99,6 +126,75 @@ final class StepRunner {
         : CompletableFuture.completedFuture(null);
     return tls.thenCompose(t -> result(s, ops.changeMaster(s.key(), new ChangeMasterRequest(
         s.newMaster(), p, ChangeMasterRequest.ThreadsAfter.LEAVE_STOPPED, null, null, null, t))));
+  }
+
+  private static final Duration POLL = Duration.ofMillis(50);
+
+  /** Polls until the SQL thread executed everything the IO thread received (relay log applied). */
+  private CompletionStage<StepResult> sqlThreadCaughtUp(PlanStep.WaitUntilSqlThreadCaughtUp s,
+      long deadline) {
+    return ops.readReplicationChannel(s.key()).thenCompose(ch -> {
+      if (!ch.succeeded()) {
+        return done(s, ch);
+      }
+      ReplicationChannel c = ch.value();
+      if (!c.present() || c.caughtUp()) {
+        return CompletableFuture.completedFuture(new StepResult(s, true, s.key()
+            + " has applied everything it received" + (c.present() ? " (" + c.executed().displayString() + ")" : "")));
+      }
+      if (!c.status().lastSqlError().isEmpty()) {
+        return CompletableFuture.completedFuture(new StepResult(s, false, s.key()
+            + ": the SQL thread stopped with an error: " + c.status().lastSqlError()));
+      }
+      if (s.failIfBehind() || System.nanoTime() > deadline) {
+        return CompletableFuture.completedFuture(new StepResult(s, false, s.key()
+            + " has not applied all it received: executed " + c.executed().displayString()
+            + ", received " + c.received().displayString()));
+      }
+      return later(() -> sqlThreadCaughtUp(s, deadline));
+    });
+  }
+
+  /** Graceful takeover: the replica executes everything its (read-only) master has written. */
+  private CompletionStage<StepResult> caughtUpWithMaster(PlanStep.WaitUntilCaughtUpWithMaster s) {
+    return ops.gtidPosition(s.master()).thenCompose(p -> {
+      if (p.succeeded()) {
+        String pos = !p.value().binlogPos().isEmpty() ? p.value().binlogPos() : p.value().executed();
+        if (!pos.isEmpty()) {
+          return ops.gtidPosition(s.key()).thenCompose(t -> t.succeeded() && covers(t.value(), pos)
+              ? CompletableFuture.completedFuture(new StepResult(s, true, s.key() + " has " + pos))
+              : result(s, ops.waitForGtid(s.key(), pos, s.timeout())));
+        }
+      }
+      return ops.currentCoordinates(s.master()).thenCompose(c -> c.succeeded()
+          ? execReaches(s, c.value(), System.nanoTime() + s.timeout().toNanos())
+          : done(s, c));
+    });
+  }
+
+  private CompletionStage<StepResult> execReaches(PlanStep step, BinlogCoordinates target,
+      long deadline) {
+    return ops.readReplicationChannel(step.key()).thenCompose(ch -> {
+      if (!ch.succeeded()) {
+        return done(step, ch);
+      }
+      if (ch.value().executed().compareTo(target) >= 0) {
+        return CompletableFuture.completedFuture(new StepResult(step, true,
+            step.key() + " executed up to " + target.displayString()));
+      }
+      if (System.nanoTime() > deadline) {
+        return CompletableFuture.completedFuture(new StepResult(step, false, step.key()
+            + " did not reach " + target.displayString() + " in time (at "
+            + ch.value().executed().displayString() + ")"));
+      }
+      return later(() -> execReaches(step, target, deadline));
+    });
+  }
+
+  private static <T> CompletionStage<T> later(java.util.function.Supplier<CompletionStage<T>> next) {
+    return CompletableFuture.supplyAsync(() -> null,
+        CompletableFuture.delayedExecutor(POLL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+        .thenCompose(x -> next.get());
   }
 
   /** Whether a server's executed GTIDs include {@code wanted} (MariaDB per domain, or MySQL sets). */

@@ -1,0 +1,426 @@
+package actors.recovery;
+
+import actors.control.MaintenanceLocks;
+import hooks.Hook;
+import hooks.HookEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import refactor.PhaseExecutor;
+import topology.AnalysisCode;
+import topology.InstanceKey;
+import topology.InstanceView;
+import topology.IntermediateMasterPlan;
+import topology.IntermediateMasterPlanner;
+import topology.KvPairs;
+import topology.PlanStep;
+import topology.Planned;
+import topology.PromotionPlan;
+import topology.PromotionPlanner;
+import topology.RecoverySettings;
+import topology.RecoveryType;
+import topology.ReplicationAnalysis;
+import topology.TopologyAssembler;
+import topology.TopologySnapshot;
+
+/**
+ * One recovery, from a fresh look to its resolution: re-read the servers involved (never
+ * waiting on one that does not answer), re-check that the failure still holds (automated
+ * recoveries), plan (pure planners; a refusal changes nothing), take maintenance locks, run the
+ * pre-hooks (a failure aborts), run the plan's phases (promotion, siblings re-pointed in
+ * parallel), downtime the failed and lost servers {@code lost-in-recovery}, move the cluster
+ * alias and publish the new master in the KV store, run the post-hooks, and say how it ended.
+ * Every phase is a timestamped step of the recovery (its timeline). Asynchronous throughout;
+ * the {@link RecoveryRun} actor runs one and records its resolution.
+ */
+public final class RecoveryProcedure {
+
+  /** What a recovery needs from the node. */
+  public interface Ports {
+    CompletionStage<TopologySnapshot> snapshot();
+
+    /** Probes the servers now; one that does not answer within the probe deadline is skipped. */
+    CompletionStage<Void> refresh(Collection<InstanceKey> keys);
+
+    /** The node's fresh analysis. */
+    CompletionStage<List<ReplicationAnalysis>> analysis();
+
+    /** Records a timestamped step of the recovery. */
+    void step(String uid, String phase, String message);
+
+    CompletionStage<Void> downtime(List<InstanceKey> keys, String owner, String reason,
+        Duration duration);
+
+    CompletionStage<Void> endDowntime(InstanceKey key);
+
+    CompletionStage<Void> acknowledgeDetections(InstanceKey key, String comment);
+
+    CompletionStage<Void> setClusterAlias(String clusterName, String alias);
+
+    CompletionStage<Void> putKv(Map<String, String> pairs);
+
+    /** Runs a configured hook list for the event; completes with (failed, audit lines). */
+    CompletionStage<HookRun> hooks(Hook hook, HookEvent event);
+
+    MaintenanceLocks locks();
+
+    PhaseExecutor executor();
+  }
+
+  public record HookRun(boolean failed, List<String> lines) {}
+
+  /** What to recover, and how it was asked for. */
+  public record Request(Kind kind, InstanceKey failed, InstanceKey candidate,
+      ReplicationAnalysis entry, boolean skipProcesses, String commandHint, String user) {}
+
+  public enum Kind { AUTOMATED, RECOVER, FORCE_FAILOVER, FORCE_TAKEOVER, GRACEFUL, GRACEFUL_AUTO }
+
+  /** The settings read when a recovery starts. */
+  public record Config(RecoverySettings settings, String nodeName, String kvPrefix,
+      boolean hasReplicationCredentials, Duration lockExpiry) {}
+
+  static final Duration LOST_IN_RECOVERY_DOWNTIME = Duration.ofDays(365);
+
+  private final Ports ports;
+  private final Supplier<Config> config;
+
+  public RecoveryProcedure(Ports ports, Supplier<Config> config) {
+    this.ports = ports;
+    this.config = config;
+  }
+
+  /** Runs the recovery registered as {@code uid}; completes with its resolution, never fails. */
+  public CompletionStage<RecoveryLog.Resolution> run(String uid, Request req, RecoveryType type) {
+    Config cfg = config.get();
+    Context ctx = new Context(uid, req, type, cfg);
+    return ports.snapshot()
+        .thenCompose(s -> ports.refresh(involved(s, req.failed())))
+        .thenCompose(v -> {
+          ports.step(uid, "re-read", "re-read the failed server and its replicas");
+          return ports.snapshot();
+        })
+        .thenCompose(s -> recheck(ctx, s))
+        .exceptionally(e -> {
+          Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+              ? e.getCause() : e;
+          ports.step(uid, "error", "recovery failed: " + t);
+          return ctx.resolution(false, List.of("recovery failed: " + t.getMessage()));
+        });
+  }
+
+  /** The failed server, its master and its replicas: everything a recovery may read or touch. */
+  static List<InstanceKey> involved(TopologySnapshot s, InstanceKey failed) {
+    Set<InstanceKey> keys = new LinkedHashSet<>();
+    keys.add(failed);
+    s.instance(failed).ifPresent(v -> {
+      if (v.instance().masterKey().isValid()) {
+        keys.add(v.instance().masterKey());
+        s.replicasOf(v.instance().masterKey()).forEach(r -> keys.add(r.key()));
+      }
+    });
+    s.replicasOf(failed).forEach(r -> keys.add(r.key()));
+    return new ArrayList<>(keys);
+  }
+
+  /** Automated recoveries act only if the failure still holds on the fresh picture. */
+  private CompletionStage<RecoveryLog.Resolution> recheck(Context ctx, TopologySnapshot s) {
+    if (ctx.req.kind() != Kind.AUTOMATED || ctx.req.entry() == null) {
+      return plan(ctx, s);
+    }
+    return ports.analysis().thenCompose(all -> {
+      AnalysisCode was = ctx.req.entry().analysis();
+      AnalysisCode now = all.stream().filter(a -> a.analyzedInstanceKey().equals(ctx.req.failed()))
+          .map(ReplicationAnalysis::analysis).findFirst().orElse(AnalysisCode.NoProblem);
+      if (now.action() != was.action() || now.action() == topology.RecoveryAction.NONE) {
+        ports.step(ctx.uid, "re-checked", "the failure no longer holds: " + was + " is now " + now);
+        return CompletableFuture.completedFuture(ctx.resolution(false,
+            List.of("failure no longer holds: " + was + " is now " + now)));
+      }
+      ports.step(ctx.uid, "re-checked", "still " + now + " on " + ctx.req.failed());
+      return plan(ctx, s);
+    });
+  }
+
+  private CompletionStage<RecoveryLog.Resolution> plan(Context ctx, TopologySnapshot s) {
+    RecoverySettings rs = ctx.cfg.settings();
+    InstanceKey failed = ctx.req.failed();
+    List<PromotionPlan.Phase> phases;
+    List<PlanStep> onAbort = List.of();
+    Set<InstanceKey> servers = new LinkedHashSet<>();
+    Executed shape;
+    switch (ctx.type) {
+      case MasterRecovery, CoMasterRecovery -> {
+        Planned<PromotionPlan> p = switch (ctx.req.kind()) {
+          case FORCE_FAILOVER -> PromotionPlanner.forceMasterFailover(s, failed, rs);
+          case FORCE_TAKEOVER -> PromotionPlanner.forceMasterTakeover(s, failed, ctx.req.candidate(), rs);
+          case GRACEFUL, GRACEFUL_AUTO -> PromotionPlanner.gracefulMasterTakeover(s, failed,
+              ctx.req.candidate(), ctx.req.kind() == Kind.GRACEFUL_AUTO, rs);
+          default -> ctx.type == RecoveryType.CoMasterRecovery
+              ? PromotionPlanner.recoverDeadCoMaster(s, failed, rs)
+              : PromotionPlanner.recoverDeadMaster(s, failed, ctx.req.candidate(), rs);
+        };
+        if (!p.isReady()) {
+          return refused(ctx, s, p.reason());
+        }
+        PromotionPlan plan = p.plan();
+        plan.audit().forEach(line -> ports.step(ctx.uid, "planned", line));
+        if (plan.needsCredentials() && !ctx.cfg.hasReplicationCredentials()) {
+          return refused(ctx, s, "the plan points a server without a replication channel at a new "
+              + "master, and no replication credentials are configured: set "
+              + "orcha.mysql.replication-user and orcha.mysql.replication-password");
+        }
+        phases = plan.phases();
+        onAbort = plan.onAbort();
+        servers.addAll(plan.servers());
+        shape = new Executed(plan, null);
+      }
+      case IntermediateMasterRecovery -> {
+        Planned<IntermediateMasterPlan> p =
+            IntermediateMasterPlanner.recoverDeadIntermediateMaster(s, failed, rs);
+        if (!p.isReady()) {
+          return refused(ctx, s, p.reason());
+        }
+        IntermediateMasterPlan plan = p.plan();
+        plan.audit().forEach(line -> ports.step(ctx.uid, "planned", line));
+        phases = PhaseExecutor.phases(plan.relocation());
+        servers.addAll(plan.relocation().servers());
+        shape = new Executed(null, plan);
+      }
+      case SetWriteable -> {
+        phases = List.of(new PromotionPlan.Phase.Ordered("set writeable",
+            List.of(new PlanStep.SetReadOnly(failed, false)), true));
+        servers.add(failed);
+        shape = new Executed(null, null);
+      }
+      default -> {
+        return refused(ctx, s, ctx.type + " recovery is not supported by orcha yet");
+      }
+    }
+    List<PromotionPlan.Phase> toRun = phases;
+    List<PlanStep> abortSteps = onAbort;
+    return ports.locks().acquire(new ArrayList<>(servers), ctx.req.user(),
+            "orcha recovery " + ctx.uid, ctx.cfg.lockExpiry())
+        .thenCompose(held -> preHooks(ctx, s, shape)
+            .thenCompose(ok -> ok ? execute(ctx, s, shape, toRun, abortSteps)
+                : CompletableFuture.completedFuture(ctx.resolution(false,
+                    List.of(ctx.preHook() + " failed: recovery aborted"))))
+            .whenComplete((r, e) -> ports.locks().release(held)))
+        .exceptionally(e -> {
+          Throwable t = e.getCause() != null ? e.getCause() : e;
+          ports.step(ctx.uid, "locked", "cannot take the maintenance locks: " + t.getMessage());
+          return ctx.resolution(false, List.of(t.getMessage()));
+        });
+  }
+
+  /** A plan that is neither promotion nor relocation: what ran. */
+  private record Executed(PromotionPlan promotion, IntermediateMasterPlan intermediate) {}
+
+  private CompletionStage<RecoveryLog.Resolution> refused(Context ctx, TopologySnapshot s,
+      String reason) {
+    ports.step(ctx.uid, "planned", "no plan: " + reason);
+    return postHooks(ctx, s, InstanceKey.NONE, List.of())
+        .thenApply(v -> ctx.resolution(false, List.of(reason)));
+  }
+
+  private CompletionStage<Boolean> preHooks(Context ctx, TopologySnapshot s, Executed shape) {
+    if (ctx.req.skipProcesses()) {
+      return CompletableFuture.completedFuture(true);
+    }
+    InstanceKey designated = shape.promotion() != null ? shape.promotion().promoted() : InstanceKey.NONE;
+    CompletionStage<Boolean> graceful = ctx.graceful()
+        ? hook(ctx, Hook.PRE_GRACEFUL_TAKEOVER, s, designated, List.of()).thenApply(r -> !r.failed())
+        : CompletableFuture.completedFuture(true);
+    return graceful.thenCompose(ok -> !ok ? CompletableFuture.completedFuture(false)
+        : hook(ctx, Hook.PRE_FAILOVER, s, InstanceKey.NONE, List.of()).thenApply(r -> !r.failed()));
+  }
+
+  private CompletionStage<RecoveryLog.Resolution> execute(Context ctx, TopologySnapshot before,
+      Executed shape, List<PromotionPlan.Phase> phases, List<PlanStep> onAbort) {
+    return ports.executor().run(phases, onAbort, (phase, step, ok, message) ->
+            ports.step(ctx.uid, phase, (ok ? "" : "FAILED: ") + step + (message.isEmpty() ? "" : " — " + message)))
+        .thenCompose(result -> {
+          List<String> errors = new ArrayList<>(result.errors());
+          InstanceKey successor = InstanceKey.NONE;
+          List<InstanceKey> lost = new ArrayList<>(result.failedMoves());
+          List<InstanceKey> downtime = new ArrayList<>();
+          if (shape.promotion() != null) {
+            PromotionPlan p = shape.promotion();
+            p.lost().forEach(l -> lost.add(l.key()));
+            downtime.addAll(p.downtime());
+            if (!p.checkFailure().isEmpty()) {
+              errors.add(ctx.graceful() ? "GracefulMasterTakeover: Recovery attempted yet no replica "
+                  + "promoted; err=" + p.checkFailure() : p.checkFailure());
+            } else if (!result.aborted()) {
+              successor = p.successor();
+            }
+          } else if (shape.intermediate() != null) {
+            if (!result.aborted()) {
+              successor = shape.intermediate().successor();
+            }
+            shape.intermediate().unmoved().forEach(l -> lost.add(l.key()));
+          } else if (!result.aborted()) {
+            successor = ctx.req.failed(); // set writeable: the master itself
+          }
+          result.failedMoves().stream().filter(k -> !downtime.contains(k)).forEach(downtime::add);
+          ports.step(ctx.uid, "replicas re-pointed", result.aborted() ? "aborted: " + errors
+              : "phases done; successor " + (successor.isValid() ? successor : "none")
+                  + (lost.isEmpty() ? "" : "; lost " + lost));
+          InstanceKey succ = successor;
+          return afterPhases(ctx, before, succ, lost, downtime, errors);
+        });
+  }
+
+  private CompletionStage<RecoveryLog.Resolution> afterPhases(Context ctx, TopologySnapshot before,
+      InstanceKey successor, List<InstanceKey> lost, List<InstanceKey> downtime, List<String> errors) {
+    boolean masterRecovery = ctx.type == RecoveryType.MasterRecovery
+        || ctx.type == RecoveryType.CoMasterRecovery;
+    CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+    if (masterRecovery && !downtime.isEmpty()) {
+      chain = chain.thenCompose(v -> ports.downtime(downtime, ctx.cfg.nodeName(),
+          TopologyAssembler.LOST_IN_RECOVERY, LOST_IN_RECOVERY_DOWNTIME)).thenAccept(v ->
+          ports.step(ctx.uid, "downtimed", "downtimed " + downtime + " lost-in-recovery"));
+    }
+    chain = chain.thenCompose(v -> ports.acknowledgeDetections(ctx.req.failed(),
+        "recovery " + ctx.uid));
+    if (successor.isValid()) {
+      chain = chain.thenCompose(v -> ports.endDowntime(successor));
+      if (masterRecovery) {
+        String oldCluster = before.instance(ctx.req.failed()).map(InstanceView::clusterName).orElse("");
+        String alias = before.clusters().containsKey(oldCluster)
+            ? before.clusters().get(oldCluster).alias() : oldCluster;
+        String newCluster = successor.displayString();
+        chain = chain.thenCompose(v -> alias.isEmpty() || alias.equals(oldCluster)
+                ? CompletableFuture.completedFuture(null)
+                : ports.setClusterAlias(newCluster, alias))
+            .thenCompose(v -> {
+              String base = KvPairs.normalizePrefix(ctx.cfg.kvPrefix()) + (alias.isEmpty() ? newCluster : alias);
+              return ports.putKv(Map.of(base, successor.displayString(),
+                  base + "/hostname", successor.hostname(), base + "/port", String.valueOf(successor.port())));
+            })
+            .thenAccept(v -> ports.step(ctx.uid, "published", "cluster alias " + alias
+                + " and KV now point at " + successor));
+      }
+    }
+    return chain
+        .thenCompose(v -> ports.refresh(new ArrayList<>(new LinkedHashSet<>(
+            involved(before, ctx.req.failed())))))
+        .thenCompose(v -> ports.snapshot())
+        .thenCompose(after -> postHooks(ctx, after, successor, lost))
+        .thenApply(v -> {
+          ports.step(ctx.uid, "resolved", successor.isValid() ? "successor " + successor
+              : "no successor" + (errors.isEmpty() ? "" : ": " + errors));
+          return ctx.resolution(successor.isValid() && (!ctx.graceful() || errors.isEmpty()),
+              successor, lost, errors);
+        });
+  }
+
+  private CompletionStage<Void> postHooks(Context ctx, TopologySnapshot s, InstanceKey successor,
+      List<InstanceKey> lost) {
+    if (ctx.req.skipProcesses()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletionStage<HookRun> chain;
+    if (successor.isValid()) {
+      Hook specific = ctx.type == RecoveryType.IntermediateMasterRecovery
+          ? Hook.POST_INTERMEDIATE_MASTER_FAILOVER : Hook.POST_MASTER_FAILOVER;
+      chain = hook(ctx, specific, s, successor, lost)
+          .thenCompose(r -> hook(ctx, Hook.POST_FAILOVER, s, successor, lost));
+    } else {
+      chain = hook(ctx, Hook.POST_UNSUCCESSFUL_FAILOVER, s, successor, lost);
+    }
+    if (ctx.graceful()) {
+      chain = chain.thenCompose(r -> hook(ctx, Hook.POST_GRACEFUL_TAKEOVER, s, successor, lost));
+    }
+    return chain.thenApply(r -> null);
+  }
+
+  private CompletionStage<HookRun> hook(Context ctx, Hook hook, TopologySnapshot s,
+      InstanceKey successor, List<InstanceKey> lost) {
+    HookEvent event = event(ctx, s, successor, lost);
+    return ports.hooks(hook, event).thenApply(r -> {
+      r.lines().forEach(l -> ports.step(ctx.uid, "hooks", l));
+      return r;
+    });
+  }
+
+  /** The hook values of §9.2 for this recovery. */
+  HookEvent event(Context ctx, TopologySnapshot s, InstanceKey successor, List<InstanceKey> lost) {
+    InstanceKey failed = ctx.req.failed();
+    InstanceView fv = s.instance(failed).orElse(null);
+    String cluster = fv == null ? "" : fv.clusterName();
+    var c = s.clusters().get(cluster);
+    ReplicationAnalysis entry = ctx.req.entry();
+    String code = entry != null ? entry.analysis().name() : AnalysisCode.DeadMaster.name();
+    boolean coMaster = fv != null && fv.coMaster();
+    HookEvent.Builder b = HookEvent.builder()
+        .failureType(code)
+        .instanceType(ctx.type == RecoveryType.IntermediateMasterRecovery ? "intermediate-master"
+            : coMaster ? "co-master" : "master")
+        .isMaster(ctx.type == RecoveryType.MasterRecovery)
+        .isCoMaster(coMaster)
+        .failureDescription(entry != null ? entry.description() : AnalysisCode.DeadMaster.description())
+        .command(ctx.req.commandHint())
+        .failed(failed.hostname(), failed.port())
+        .failureCluster(cluster)
+        .failureClusterAlias(c == null ? cluster : c.alias())
+        .failureClusterDomain(c == null ? "" : c.domain())
+        .countReplicas(s.replicasOf(failed).size())
+        .isDowntimed(fv != null && fv.downtimed())
+        .autoMasterRecovery(entry != null && entry.clusterDetails().hasAutomatedMasterRecovery())
+        .autoIntermediateMasterRecovery(entry != null
+            && entry.clusterDetails().hasAutomatedIntermediateMasterRecovery())
+        .orchestratorHost(ctx.cfg.nodeName())
+        .recoveryUID(ctx.uid)
+        .lostReplicas(lost.stream().map(InstanceKey::displayString).toList())
+        .replicaHosts(s.replicasOf(failed).stream().map(v -> v.key().displayString()).toList());
+    if (successor.isValid()) {
+      InstanceView sv = s.instance(successor).orElse(null);
+      b.successor(new HookEvent.Successor(successor.hostname(), successor.port(),
+          sv == null ? java.util.Optional.empty()
+              : java.util.Optional.of(sv.instance().selfCoordinates().displayString()),
+          sv == null ? "" : sv.instance().labels().instanceAlias()));
+    }
+    return b.build();
+  }
+
+  /** What one run knows of itself. */
+  private static final class Context {
+    final String uid;
+    final Request req;
+    final RecoveryType type;
+    final Config cfg;
+
+    Context(String uid, Request req, RecoveryType type, Config cfg) {
+      this.uid = uid;
+      this.req = req;
+      this.type = type;
+      this.cfg = cfg;
+    }
+
+    boolean graceful() {
+      return req.kind() == Kind.GRACEFUL || req.kind() == Kind.GRACEFUL_AUTO;
+    }
+
+    String preHook() {
+      return graceful() ? "PreGracefulTakeoverProcesses or PreFailoverProcesses" : "PreFailoverProcesses";
+    }
+
+    RecoveryLog.Resolution resolution(boolean ok, List<String> errors) {
+      return resolution(ok, InstanceKey.NONE, List.of(), errors);
+    }
+
+    RecoveryLog.Resolution resolution(boolean ok, InstanceKey successor, List<InstanceKey> lost,
+        List<String> errors) {
+      String recoveryType = type == RecoveryType.MasterRecovery || type == RecoveryType.CoMasterRecovery
+          ? "MasterRecoveryGTID" : "NotMasterRecovery";
+      return new RecoveryLog.Resolution(ok, successor, "", "", lost, List.of(), errors, recoveryType);
+    }
+  }
+}
