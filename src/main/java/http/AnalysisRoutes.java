@@ -68,7 +68,8 @@ final class AnalysisRoutes {
         d -> d.candidate().clusterAlias().equals(r.param("clusterAlias")), page(r.param("page"))));
   }
 
-  private static String comment(ApiRequest r) {
+  /** The {@code comment} of an acknowledgement: trimmed, required. */
+  static String comment(ApiRequest r) {
     String c = r.query("comment").orElse("");
     if (c.isBlank()) {
       throw new ApiException("No acknowledge comment given");
@@ -102,7 +103,8 @@ final class AnalysisRoutes {
     });
   }
 
-  private static int page(String raw) {
+  /** A {@code :page} parameter: a number from 0. */
+  static int page(String raw) {
     try {
       int p = Integer.parseInt(raw);
       if (p < 0) {

@@ -56,6 +56,8 @@ public final class ApiRouter {
     new AnalysisRoutes(api, clock).register(table);
     new RefactorRoutes(api).register(table);
     new RecoveryRoutes(api).register(table);
+    new FailoverRoutes(api, clock).register(table);
+    new RecoveryAuditRoutes(api, clock).register(table);
     meta.register(table);
   }
 

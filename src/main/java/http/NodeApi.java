@@ -67,6 +67,24 @@ public interface NodeApi {
   CompletionStage<Integer> acknowledge(InstanceKey key, String clusterName, String by,
       String comment);
 
+  /**
+   * Acknowledges completed recoveries matching every non-null argument (all null: every one);
+   * answers how many.
+   */
+  CompletionStage<Integer> acknowledgeRecoveries(String uid, Long id, InstanceKey key,
+      String clusterName, String by, String comment);
+
+  /**
+   * Runs a manual or forced recovery (recover, force-master-failover/-takeover, graceful
+   * takeover) and completes when it resolved, with the recovery as recorded; fails with an
+   * ApiException ("Recovery not attempted: ...") when it was not started.
+   */
+  CompletionStage<actors.recovery.RecoveryLog.Recovery> recover(
+      actors.recovery.RecoveryProcedure.Request request);
+
+  /** The recovery log: recoveries (oldest first) and the skips of automated recovery. */
+  CompletionStage<actors.recovery.RecoveryLog.State> recoveries();
+
   /** A page (20 rows) of the audit log, newest first; of one server when key is not null. */
   CompletionStage<java.util.List<actors.control.Auditor.AuditEntry>> audit(InstanceKey key, int page);
 

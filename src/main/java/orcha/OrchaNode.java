@@ -46,14 +46,14 @@ public final class OrchaNode implements AutoCloseable {
     CompletableFuture<Guardian.Started> startedFuture = new CompletableFuture<>();
     java.util.concurrent.atomic.AtomicReference<Settings> current =
         new java.util.concurrent.atomic.AtomicReference<>(settings);
-    DetectionHooks hooks = new DetectionHooks(current::get);
+    HookProcesses hooks = new HookProcesses(current::get);
     mysql.Operations operations = new mysql.Operations(operationSettings(settings));
     Guardian.Dependencies deps = new Guardian.Dependencies(loader, settings, probes,
         next -> {
           current.set(next);
           probes.update(next);
         }, health::recordHeartbeat, hooks, new backend.AuditStore(settings.backend()), operations,
-        () -> refactorSettings(current.get()), clock, startedFuture);
+        () -> refactorSettings(current.get()), hooks, clock, startedFuture);
     ActorSystem<Guardian.Command> system =
         ActorSystem.create(Guardian.create(deps), "orcha", loaded.config());
     system.getWhenTerminated().whenComplete((d, e) -> {

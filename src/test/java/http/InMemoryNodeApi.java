@@ -45,6 +45,11 @@ class InMemoryNodeApi implements NodeApi {
     maintenance.clear();
     analyses = java.util.List.of();
     detections.clear();
+    recoveryLog.clear();
+    skips.clear();
+    recoverRequests.clear();
+    recoverOutcome = null;
+    recoveryClock = Fixtures.NOW;
   }
 
   private <T> CompletionStage<T> answer(java.util.function.Supplier<T> value) {
@@ -292,5 +297,90 @@ class InMemoryNodeApi implements NodeApi {
   @Override
   public java.util.List<java.util.List<String>> recoveryFilters() {
     return java.util.List.of(java.util.List.of(), java.util.List.of(), java.util.List.of());
+  }
+
+  // ---- recoveries ----------------------------------------------------------------------------
+
+  /** The recovery log, oldest first; tests may seed it. */
+  final java.util.List<actors.recovery.RecoveryLog.Recovery> recoveryLog = new CopyOnWriteArrayList<>();
+  /** Skips of automated recovery, oldest first; tests may seed them. */
+  final java.util.List<actors.recovery.RecoveryLog.Skip> skips = new CopyOnWriteArrayList<>();
+  /** Every recover request received. */
+  final java.util.List<actors.recovery.RecoveryProcedure.Request> recoverRequests =
+      new CopyOnWriteArrayList<>();
+  /**
+   * When set, decides a recover request instead of the default (a successful promotion of the
+   * candidate or the failed server's first replica); may throw an ApiException ("Recovery not
+   * attempted: ..."). The recovery it answers is recorded in the log.
+   */
+  volatile java.util.function.Function<actors.recovery.RecoveryProcedure.Request,
+      actors.recovery.RecoveryLog.Recovery> recoverOutcome;
+  /** The time recoveries started by recover() are stamped with. */
+  volatile java.time.Instant recoveryClock = Fixtures.NOW;
+
+  @Override
+  public CompletionStage<Integer> acknowledgeRecoveries(String uid, Long id, InstanceKey key,
+      String clusterName, String by, String comment) {
+    calls.add("ack-recoveries " + uid + " " + id + " " + key + " " + clusterName + " " + comment);
+    return answer(() -> {
+      int n = 0;
+      for (int i = 0; i < recoveryLog.size(); i++) {
+        var r = recoveryLog.get(i);
+        if (r.ended() && !r.acknowledged()
+            && (uid == null || r.start().uid().equals(uid))
+            && (id == null || r.id() == id)
+            && (key == null || r.start().failedKey().equals(key))
+            && (clusterName == null || r.start().clusterName().equals(clusterName))) {
+          recoveryLog.set(i, new actors.recovery.RecoveryLog.Recovery(r.id(), r.start(),
+              r.startedAt(), r.steps(), r.resolution(), r.endedAt(), true,
+              by == null || by.isBlank() ? settings.nodeHostname() : by, recoveryClock, comment));
+          n++;
+        }
+      }
+      return n;
+    });
+  }
+
+  @Override
+  public CompletionStage<actors.recovery.RecoveryLog.Recovery> recover(
+      actors.recovery.RecoveryProcedure.Request request) {
+    recoverRequests.add(request);
+    return answer(() -> {
+      var outcome = recoverOutcome;
+      var r = outcome != null ? outcome.apply(request) : promote(request);
+      recoveryLog.add(r);
+      return r;
+    });
+  }
+
+  /** The default outcome: like the coordinator, refuses unknown servers; else promotes. */
+  private actors.recovery.RecoveryLog.Recovery promote(
+      actors.recovery.RecoveryProcedure.Request req) {
+    InstanceView failed = snapshot.instance(req.failed()).orElseThrow(() ->
+        new ApiException("Recovery not attempted: " + req.failed() + " is not a known instance"));
+    InstanceKey successor = req.candidate().isValid() ? req.candidate()
+        : snapshot.replicasOf(req.failed()).stream().map(InstanceView::key).findFirst()
+            .orElse(InstanceKey.NONE);
+    var resolution = new actors.recovery.RecoveryLog.Resolution(successor.isValid(), successor,
+        "", "", java.util.List.of(), java.util.List.of(req.failed()),
+        successor.isValid() ? java.util.List.of() : java.util.List.of("no replica to promote"),
+        "MasterRecoveryGTID", false);
+    long id = recoveryLog.stream().mapToLong(actors.recovery.RecoveryLog.Recovery::id).max()
+        .orElse(0) + 1;
+    var cluster = snapshot.clusters().get(failed.clusterName());
+    var start = new actors.recovery.RecoveryLog.Start("uid-" + id, req.failed(),
+        failed.clusterName(), cluster == null ? failed.clusterName() : cluster.alias(),
+        "MasterRecovery", "DeadMaster", req.commandHint(), true, null, settings.nodeHostname(), 0);
+    var step = new actors.recovery.RecoveryLog.Step(1, recoveryClock, "registered",
+        "registered DeadMaster on " + req.failed());
+    return new actors.recovery.RecoveryLog.Recovery(id, start, recoveryClock,
+        java.util.List.of(step), resolution, recoveryClock.plusSeconds(3), false, "", null, "");
+  }
+
+  @Override
+  public CompletionStage<actors.recovery.RecoveryLog.State> recoveries() {
+    return answer(() -> new actors.recovery.RecoveryLog.State(java.util.List.copyOf(recoveryLog),
+        recoveryLog.stream().mapToLong(actors.recovery.RecoveryLog.Recovery::id).max().orElse(0),
+        java.util.List.copyOf(skips)));
   }
 }

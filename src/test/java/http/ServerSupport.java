@@ -17,11 +17,16 @@ final class ServerSupport implements AutoCloseable {
   final ApiClient client;
 
   ServerSupport(String name, NodeApi api, String extraConfig) throws Exception {
+    this(name, new ApiRouter(api), extraConfig);
+  }
+
+  /** Serves a given router (one with a fixed clock, say). */
+  ServerSupport(String name, ApiRouter router, String extraConfig) throws Exception {
     Config config = ConfigFactory.parseString(extraConfig
         + "\npekko.loglevel = WARNING\npekko.coordinated-shutdown.exit-jvm = off")
         .withFallback(ConfigFactory.load());
     system = ActorSystem.create(Behaviors.empty(), name, config);
-    binding = HttpServer.start(system, "127.0.0.1:0", api).toCompletableFuture()
+    binding = HttpServer.start(system, "127.0.0.1:0", router.route()).toCompletableFuture()
         .get(20, TimeUnit.SECONDS);
     client = new ApiClient(binding.localAddress().getPort());
   }

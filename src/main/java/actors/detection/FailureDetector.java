@@ -45,6 +45,12 @@ public final class FailureDetector {
   /** Where emergent probes are asked for (the probe manager is spawned after the detector). */
   public record ProbeWith(ActorRef<ProbeManager.Command> manager) implements Command {}
 
+  /**
+   * Every analysis is also told to {@code to}: the recovery coordinator of this node, when this
+   * node hosts it (a coordinator acts on the analysis of its own node only).
+   */
+  public record ForwardAnalyses(ActorRef<TopologyView.AnalysisResult> to) implements Command {}
+
   private record Registered(DetectionLog.Candidate candidate, StatusReply<Optional<DetectionLog.Detection>> reply,
       TopologySnapshot snapshot) implements Command {}
 
@@ -67,6 +73,7 @@ public final class FailureDetector {
 
   private final ActorContext<Command> ctx;
   private ActorRef<ProbeManager.Command> manager; // set by ProbeWith
+  private ActorRef<TopologyView.AnalysisResult> forwardTo; // set by ForwardAnalyses
   private final ActorRef<DetectionLog.Command> log;
   private final FailureHooks hooks;
   private final Clock clock;
@@ -103,6 +110,17 @@ public final class FailureDetector {
           manager = m.manager();
           return Behaviors.same();
         })
+        .onMessage(ForwardAnalyses.class, m -> {
+          forwardTo = m.to();
+          ctx.watch(m.to());
+          return Behaviors.same();
+        })
+        .onSignal(org.apache.pekko.actor.typed.Terminated.class, t -> {
+          if (forwardTo != null && t.getRef().equals(forwardTo)) {
+            forwardTo = null;
+          }
+          return Behaviors.same();
+        })
         .onMessage(UpdateSettings.class, m -> {
           settings = m.settings();
           return Behaviors.same();
@@ -115,6 +133,9 @@ public final class FailureDetector {
     Instant now = clock.instant();
     for (ReplicationAnalysis a : m.result().analyses()) {
       emergentProbes(a, snapshot, now);
+    }
+    if (forwardTo != null) {
+      forwardTo.tell(m.result());
     }
     if (now.isBefore(startedAt.plus(settings.startDelay()))) {
       return Behaviors.same();

@@ -7,6 +7,12 @@ import actors.detection.FailureDetector;
 import actors.probe.ProbeClient;
 import actors.probe.ProbeManager;
 import actors.probe.ProbeSchedule;
+import actors.control.MaintenanceLocks;
+import actors.recovery.RecoveryCoordinator;
+import actors.recovery.RecoveryLog;
+import actors.recovery.RecoveryProcedure;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
 import actors.topology.TopologyView;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,6 +51,7 @@ public final class Guardian {
       FailureDetector.FailureHooks failureHooks, backend.AuditStore auditStore,
       mysql.Operations operations,
       java.util.function.Supplier<refactor.Refactorer.RefactorSettings> refactorSettings,
+      actors.recovery.RecoveryHooks recoveryHooks,
       Clock clock,
       java.util.concurrent.CompletableFuture<Started> started) {}
 
@@ -88,7 +95,12 @@ public final class Guardian {
         NodeHeartbeat.create(s.nodeName(), deps.heartbeatWriter(), blocking, deps.clock()),
         "heartbeat");
 
+    java.util.concurrent.atomic.AtomicReference<Settings> current =
+        new java.util.concurrent.atomic.AtomicReference<>(s);
+    ActorRef<RecoveryLog.Command> recoveryLog =
+        ctx.spawn(RecoveryLog.create(deps.clock(), s.nodeName()), "recovery-log");
     Consumer<Settings> apply = next -> {
+      current.set(next);
       deps.onReload().accept(next);
       manager.tell(new ProbeManager.UpdateSchedule(schedule(next)));
       view.tell(new TopologyView.UpdateRules(next.aliasRules(), next.analysisSettings()));
@@ -100,8 +112,27 @@ public final class Guardian {
         deps.operations(),
         new actors.control.MaintenanceLocks(control, ctx.getSystem().scheduler(), s.http().askTimeout()),
         auditor, deps.refactorSettings());
+    MaintenanceLocks locks = new MaintenanceLocks(control, ctx.getSystem().scheduler(),
+        s.http().askTimeout());
+    RecoveryPorts ports = new RecoveryPorts(view, manager, control, detections, recoveryLog,
+        deps.recoveryHooks(), locks, () -> new refactor.PhaseExecutor(deps.operations(),
+            current.get().analysis().reasonableMaintenanceReplicationLag(),
+            current.get().recovery().endDemotedMasterSessions()),
+        ctx.getSystem().scheduler(), () -> current.get().http().askTimeout(),
+        () -> recoveryProbeDeadline(current.get()));
+    RecoveryProcedure procedure = new RecoveryProcedure(ports, () -> recoveryConfig(current.get(),
+        deps.refactorSettings().get()));
+    RecoveryCoordinator.Deps coordinatorDeps = new RecoveryCoordinator.Deps(
+        () -> current.get().recoverySettings(), procedure, recoveryLog, control, view, detector,
+        deps.clock(), s.discovery().pollInterval().multipliedBy(3), s.nodeName(),
+        s.http().askTimeout());
+    // one coordinator per orcha cluster, on the oldest node; it acts on its own node's picture
+    ActorRef<RecoveryCoordinator.Command> coordinator = ClusterSingleton.get(ctx.getSystem())
+        .init(SingletonActor.of(Behaviors.supervise(RecoveryCoordinator.create(coordinatorDeps))
+            .onFailure(SupervisorStrategy.restart()), "recovery-coordinator"));
     NodeApiImpl api = new NodeApiImpl(s, deps.loader(), view, manager, heartbeat, control, detections,
-        new Leadership(cluster), ctx.getSystem().scheduler(), blocking, apply, auditor, refactorer);
+        new Leadership(cluster), ctx.getSystem().scheduler(), blocking, apply, auditor, refactorer,
+        new NodeApiImpl.Recoveries(recoveryLog, coordinator));
 
     for (String seed : s.discovery().seeds()) {
       InstanceKey key = InstanceKey.parse(seed, s.discovery().defaultInstancePort());
@@ -117,6 +148,21 @@ public final class Guardian {
         .onMessage(HttpBound.class, b -> onHttpBound(ctx, deps, api, b))
         .onMessage(SeedAdded.class, m -> onSeedAdded(ctx, m))
         .build();
+  }
+
+  /** A recovery re-reads servers with this deadline each: it never waits on a dead one. */
+  static Duration recoveryProbeDeadline(Settings s) {
+    Duration d = s.mysql().connectTimeout().plus(s.mysql().queryTimeout());
+    return d.compareTo(MAX_RECOVERY_PROBE) > 0 ? MAX_RECOVERY_PROBE : d;
+  }
+
+  static final Duration MAX_RECOVERY_PROBE = Duration.ofMillis(1500);
+
+  static RecoveryProcedure.Config recoveryConfig(Settings s,
+      refactor.Refactorer.RefactorSettings refactor) {
+    return new RecoveryProcedure.Config(s.recoverySettings(), s.nodeName(),
+        s.recovery().kvClusterMasterPrefix(), refactor.hasReplicationCredentials(),
+        Duration.ofMinutes(10));
   }
 
   static FailureDetector.DetectionSettings detectionSettings(Settings s) {

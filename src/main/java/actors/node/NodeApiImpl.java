@@ -38,6 +38,14 @@ import topology.TopologySnapshot;
 public final class NodeApiImpl implements NodeApi {
 
   private final AtomicReference<Settings> settings;
+  private final Recoveries recoveries;
+
+  /** The recovery log and the coordinator singleton (through its proxy). */
+  public record Recoveries(ActorRef<actors.recovery.RecoveryLog.Command> log,
+      ActorRef<actors.recovery.RecoveryCoordinator.Command> coordinator) {}
+
+  /** A recovery may run for minutes (hooks, catch-up waits): the request waits with it. */
+  static final java.time.Duration RECOVERY_TIMEOUT = java.time.Duration.ofMinutes(15);
   private final ConfigLoader loader;
   private final ActorRef<TopologyView.Command> view;
   private final ActorRef<ProbeManager.Command> manager;
@@ -55,7 +63,9 @@ public final class NodeApiImpl implements NodeApi {
       ActorRef<ProbeManager.Command> manager, ActorRef<NodeHeartbeat.Command> heartbeat,
       ActorRef<ControlState.Command> control, ActorRef<DetectionLog.Command> detections,
       Leadership leadership, Scheduler scheduler, Executor blocking,
-      Consumer<Settings> applySettings, Auditor auditor, refactor.Refactorer refactorer) {
+      Consumer<Settings> applySettings, Auditor auditor, refactor.Refactorer refactorer,
+      Recoveries recoveries) {
+    this.recoveries = recoveries;
     this.settings = new AtomicReference<>(initial);
     this.loader = loader;
     this.view = view;
@@ -83,7 +93,8 @@ public final class NodeApiImpl implements NodeApi {
   public ApiSettings settings() {
     Settings s = settings.get();
     return new ApiSettings(s.http().urlPrefix(), s.http().statusEndpoint(),
-        s.discovery().defaultInstancePort(), s.thresholds(), s.nodeName());
+        s.discovery().defaultInstancePort(), s.thresholds(), s.nodeName(),
+        s.recovery().periodBlock());
   }
 
   @Override
@@ -159,12 +170,59 @@ public final class NodeApiImpl implements NodeApi {
     return AskPattern.ask(detections, DetectionLog.GetDetections::new, timeout(), scheduler);
   }
 
+  /** Acknowledges detections and recoveries alike (orchestrator's ack-* clear both blocks). */
   @Override
   public CompletionStage<Integer> acknowledge(InstanceKey key, String clusterName, String by,
       String comment) {
     String who = by == null || by.isBlank() ? settings.get().nodeName() : by;
-    return AskPattern.askWithStatus(detections,
+    CompletionStage<Integer> d = AskPattern.askWithStatus(detections,
         r -> new DetectionLog.Acknowledge(key, clusterName, who, comment, r), timeout(), scheduler);
+    CompletionStage<Integer> byName = acknowledgeRecoveries(null, null, key, clusterName, who,
+        comment);
+    if (clusterName != null) {
+      // recoveries of the cluster before a failover renamed it: by the alias it kept
+      byName = byName.thenCompose(n -> snapshot().thenCompose(s -> {
+        var c = s.clusters().get(clusterName);
+        if (c == null || c.alias().isEmpty() || c.alias().equals(clusterName)) {
+          return java.util.concurrent.CompletableFuture.completedFuture(n);
+        }
+        return acknowledgeRecoveries(null, null, key, c.alias(), who, comment).thenApply(m -> n + m);
+      }));
+    }
+    return d.thenCombine(byName, Integer::sum);
+  }
+
+  @Override
+  public CompletionStage<Integer> acknowledgeRecoveries(String uid, Long id, InstanceKey key,
+      String clusterName, String by, String comment) {
+    String who = by == null || by.isBlank() ? settings.get().nodeName() : by;
+    return AskPattern.askWithStatus(recoveries.log(),
+        r -> new actors.recovery.RecoveryLog.Acknowledge(uid, id, key, clusterName, who, comment, r),
+        timeout(), scheduler);
+  }
+
+  @Override
+  public CompletionStage<actors.recovery.RecoveryLog.Recovery> recover(
+      actors.recovery.RecoveryProcedure.Request request) {
+    actors.recovery.RecoveryProcedure.Request req = request.user() == null || request.user().isBlank()
+        ? new actors.recovery.RecoveryProcedure.Request(request.kind(), request.failed(),
+            request.candidate(), request.entry(), request.skipProcesses(), request.commandHint(),
+            settings.get().nodeName())
+        : request;
+    CompletionStage<actors.recovery.RecoveryLog.Recovery> r = AskPattern.askWithStatus(
+        recoveries.coordinator(), to -> new actors.recovery.RecoveryCoordinator.Recover(req, to),
+        RECOVERY_TIMEOUT, scheduler);
+    return r.exceptionally(e -> {
+      Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+          ? e.getCause() : e;
+      throw new java.util.concurrent.CompletionException(new http.ApiException(t.getMessage()));
+    });
+  }
+
+  @Override
+  public CompletionStage<actors.recovery.RecoveryLog.State> recoveries() {
+    return AskPattern.ask(recoveries.log(), actors.recovery.RecoveryLog.Get::new, timeout(),
+        scheduler);
   }
 
   @Override

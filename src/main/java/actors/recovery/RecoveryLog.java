@@ -48,7 +48,11 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
   public record Resolve(String uid, Resolution resolution, ActorRef<StatusReply<Recovery>> replyTo)
       implements Command {}
 
-  /** Acknowledges completed recoveries matching (all null: every one). */
+  /**
+   * Acknowledges completed recoveries matching (all null: every one). {@code clusterName}
+   * matches a recovery's cluster name or its alias: a failover renames the cluster, the alias
+   * stays.
+   */
   public record Acknowledge(String uid, Long id, InstanceKey failedKey, String clusterName,
       String by, String comment, ActorRef<StatusReply<Integer>> replyTo) implements Command {}
 
@@ -62,10 +66,13 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
       ReplicationAnalysis analysis, String processingNode, long lastDetectionId)
       implements CborSerializable {}
 
-  /** How a recovery ended. */
+  /**
+   * How a recovery ended. {@code refused}: it ended before changing anything (no plan, a
+   * pre-hook failed, the failure no longer held).
+   */
   public record Resolution(boolean successful, InstanceKey successor, String successorAlias,
       String successorBinlogCoordinates, List<InstanceKey> lostReplicas,
-      List<InstanceKey> participating, List<String> errors, String recoveryType)
+      List<InstanceKey> participating, List<String> errors, String recoveryType, boolean refused)
       implements CborSerializable {
     public Resolution {
       lostReplicas = lostReplicas == null ? List.of() : List.copyOf(lostReplicas);
@@ -194,7 +201,7 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
               ctx.getSelf().tell(new Resolve(r.start().uid(),
                   new Resolution(false, InstanceKey.NONE, "", "", List.of(), List.of(),
                       List.of("interrupted: orcha stopped while this recovery ran; check the "
-                          + "topology and acknowledge it"), ""), ctx.getSystem().ignoreRef()));
+                          + "topology and acknowledge it"), "", false), ctx.getSystem().ignoreRef()));
             }
           }
         })
@@ -253,7 +260,8 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
         .filter(r -> c.uid() == null || r.start().uid().equals(c.uid()))
         .filter(r -> c.id() == null || r.id() == c.id())
         .filter(r -> c.failedKey() == null || r.start().failedKey().equals(c.failedKey()))
-        .filter(r -> c.clusterName() == null || r.start().clusterName().equals(c.clusterName()))
+        .filter(r -> c.clusterName() == null || r.start().clusterName().equals(c.clusterName())
+            || (!r.start().clusterAlias().isEmpty() && r.start().clusterAlias().equals(c.clusterName())))
         .map(r -> r.start().uid()).toList();
     if (uids.isEmpty()) {
       return Effect().reply(c.replyTo(), StatusReply.success(0));

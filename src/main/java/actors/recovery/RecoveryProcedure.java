@@ -86,6 +86,8 @@ public final class RecoveryProcedure {
   public record Config(RecoverySettings settings, String nodeName, String kvPrefix,
       boolean hasReplicationCredentials, Duration lockExpiry) {}
 
+  static final String NO_LONGER_HOLDS = "failure no longer holds";
+
   static final Duration LOST_IN_RECOVERY_DOWNTIME = Duration.ofDays(365);
 
   private final Ports ports;
@@ -140,8 +142,8 @@ public final class RecoveryProcedure {
           .map(ReplicationAnalysis::analysis).findFirst().orElse(AnalysisCode.NoProblem);
       if (now.action() != was.action() || now.action() == topology.RecoveryAction.NONE) {
         ports.step(ctx.uid, "re-checked", "the failure no longer holds: " + was + " is now " + now);
-        return CompletableFuture.completedFuture(ctx.resolution(false,
-            List.of("failure no longer holds: " + was + " is now " + now)));
+        return CompletableFuture.completedFuture(ctx.refused(
+            List.of(NO_LONGER_HOLDS + ": " + was + " is now " + now)));
       }
       ports.step(ctx.uid, "re-checked", "still " + now + " on " + ctx.req.failed());
       return plan(ctx, s);
@@ -205,17 +207,24 @@ public final class RecoveryProcedure {
     }
     List<PromotionPlan.Phase> toRun = phases;
     List<PlanStep> abortSteps = onAbort;
+    String[] lockError = {""};
     return ports.locks().acquire(new ArrayList<>(servers), ctx.req.user(),
             "orcha recovery " + ctx.uid, ctx.cfg.lockExpiry())
-        .thenCompose(held -> preHooks(ctx, s, shape)
-            .thenCompose(ok -> ok ? execute(ctx, s, shape, toRun, abortSteps)
-                : CompletableFuture.completedFuture(ctx.resolution(false,
-                    List.of(ctx.preHook() + " failed: recovery aborted"))))
-            .whenComplete((r, e) -> ports.locks().release(held)))
         .exceptionally(e -> {
           Throwable t = e.getCause() != null ? e.getCause() : e;
-          ports.step(ctx.uid, "locked", "cannot take the maintenance locks: " + t.getMessage());
-          return ctx.resolution(false, List.of(t.getMessage()));
+          lockError[0] = t.getMessage();
+          return null;
+        })
+        .thenCompose(held -> {
+          if (held == null) {
+            ports.step(ctx.uid, "locked", "cannot take the maintenance locks: " + lockError[0]);
+            return CompletableFuture.completedFuture(ctx.refused(List.of(lockError[0])));
+          }
+          return preHooks(ctx, s, shape)
+              .thenCompose(ok -> ok ? execute(ctx, s, shape, toRun, abortSteps)
+                  : CompletableFuture.completedFuture(ctx.refused(
+                      List.of(ctx.preHook() + " failed: recovery aborted"))))
+              .whenComplete((r, e) -> ports.locks().release(held));
         });
   }
 
@@ -226,7 +235,7 @@ public final class RecoveryProcedure {
       String reason) {
     ports.step(ctx.uid, "planned", "no plan: " + reason);
     return postHooks(ctx, s, InstanceKey.NONE, List.of())
-        .thenApply(v -> ctx.resolution(false, List.of(reason)));
+        .thenApply(v -> ctx.refused(List.of(reason)));
   }
 
   private CompletionStage<Boolean> preHooks(Context ctx, TopologySnapshot s, Executed shape) {
@@ -350,15 +359,35 @@ public final class RecoveryProcedure {
     });
   }
 
-  /** The hook values of §9.2 for this recovery. */
+  /**
+   * The hook values of §9.2 for this recovery: the failure as the analysis saw it (the picture
+   * afterwards has the failed server alone in a cluster of its own), the successor as it is now.
+   */
   HookEvent event(Context ctx, TopologySnapshot s, InstanceKey successor, List<InstanceKey> lost) {
     InstanceKey failed = ctx.req.failed();
     InstanceView fv = s.instance(failed).orElse(null);
-    String cluster = fv == null ? "" : fv.clusterName();
-    var c = s.clusters().get(cluster);
     ReplicationAnalysis entry = ctx.req.entry();
+    String cluster;
+    String alias;
+    String domain;
+    int countReplicas;
+    List<String> replicaHosts;
+    if (entry != null) {
+      cluster = entry.clusterDetails().name();
+      alias = entry.clusterDetails().alias();
+      domain = entry.clusterDetails().clusterDomain();
+      countReplicas = entry.input().countReplicas();
+      replicaHosts = entry.replicas().stream().map(InstanceKey::displayString).toList();
+    } else {
+      cluster = fv == null ? "" : fv.clusterName();
+      var c = s.clusters().get(cluster);
+      alias = c == null ? cluster : c.alias();
+      domain = c == null ? "" : c.domain();
+      countReplicas = s.replicasOf(failed).size();
+      replicaHosts = s.replicasOf(failed).stream().map(v -> v.key().displayString()).toList();
+    }
     String code = entry != null ? entry.analysis().name() : AnalysisCode.DeadMaster.name();
-    boolean coMaster = fv != null && fv.coMaster();
+    boolean coMaster = entry != null ? entry.input().isCoMaster() : fv != null && fv.coMaster();
     HookEvent.Builder b = HookEvent.builder()
         .failureType(code)
         .instanceType(ctx.type == RecoveryType.IntermediateMasterRecovery ? "intermediate-master"
@@ -369,17 +398,17 @@ public final class RecoveryProcedure {
         .command(ctx.req.commandHint())
         .failed(failed.hostname(), failed.port())
         .failureCluster(cluster)
-        .failureClusterAlias(c == null ? cluster : c.alias())
-        .failureClusterDomain(c == null ? "" : c.domain())
-        .countReplicas(s.replicasOf(failed).size())
-        .isDowntimed(fv != null && fv.downtimed())
+        .failureClusterAlias(alias)
+        .failureClusterDomain(domain)
+        .countReplicas(countReplicas)
+        .isDowntimed(entry != null ? entry.downtime().isDowntimed() : fv != null && fv.downtimed())
         .autoMasterRecovery(entry != null && entry.clusterDetails().hasAutomatedMasterRecovery())
         .autoIntermediateMasterRecovery(entry != null
             && entry.clusterDetails().hasAutomatedIntermediateMasterRecovery())
         .orchestratorHost(ctx.cfg.nodeName())
         .recoveryUID(ctx.uid)
         .lostReplicas(lost.stream().map(InstanceKey::displayString).toList())
-        .replicaHosts(s.replicasOf(failed).stream().map(v -> v.key().displayString()).toList());
+        .replicaHosts(replicaHosts);
     if (successor.isValid()) {
       InstanceView sv = s.instance(successor).orElse(null);
       b.successor(new HookEvent.Successor(successor.hostname(), successor.port(),
@@ -412,15 +441,25 @@ public final class RecoveryProcedure {
       return graceful() ? "PreGracefulTakeoverProcesses or PreFailoverProcesses" : "PreFailoverProcesses";
     }
 
+    /** Ended before changing anything. */
+    RecoveryLog.Resolution refused(List<String> errors) {
+      return new RecoveryLog.Resolution(false, InstanceKey.NONE, "", "", List.of(), List.of(),
+          errors, recoveryType(), true);
+    }
+
     RecoveryLog.Resolution resolution(boolean ok, List<String> errors) {
       return resolution(ok, InstanceKey.NONE, List.of(), errors);
     }
 
+    String recoveryType() {
+      return type == RecoveryType.MasterRecovery || type == RecoveryType.CoMasterRecovery
+          ? "MasterRecoveryGTID" : "NotMasterRecovery";
+    }
+
     RecoveryLog.Resolution resolution(boolean ok, InstanceKey successor, List<InstanceKey> lost,
         List<String> errors) {
-      String recoveryType = type == RecoveryType.MasterRecovery || type == RecoveryType.CoMasterRecovery
-          ? "MasterRecoveryGTID" : "NotMasterRecovery";
-      return new RecoveryLog.Resolution(ok, successor, "", "", lost, List.of(), errors, recoveryType);
+      return new RecoveryLog.Resolution(ok, successor, "", "", lost, List.of(), errors,
+          recoveryType(), false);
     }
   }
 }

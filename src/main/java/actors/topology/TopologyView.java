@@ -57,6 +57,13 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   /** The latest analysis (recomputed when older than a moment). */
   public record GetAnalysis(ActorRef<AnalysisResult> replyTo) implements Command {}
 
+  /**
+   * The entry of one server whatever it says (NoProblem included), on the current picture: what
+   * a manual or forced recovery starts from. Empty when the server is unknown.
+   */
+  public record GetEntry(topology.InstanceKey key,
+      ActorRef<java.util.Optional<ReplicationAnalysis>> replyTo) implements Command {}
+
   public record UpdateRules(AliasRules aliasRules, AnalysisSettings analysisSettings)
       implements Command {}
 
@@ -125,6 +132,7 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
         .onMessage(InstanceForgotten.class, this::onForgotten)
         .onMessage(GetSnapshot.class, this::onGetSnapshot)
         .onMessage(GetAnalysis.class, this::onGetAnalysis)
+        .onMessage(GetEntry.class, this::onGetEntry)
         .onMessage(UpdateRules.class, this::onUpdateRules)
         .onMessage(ControlChanged.class, this::onControlChanged)
         .onMessage(Analyze.class, m -> analyzeNow())
@@ -208,6 +216,19 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
     return this;
   }
 
+  private Behavior<Command> onGetEntry(GetEntry m) {
+    TopologySnapshot s = snapshot();
+    m.replyTo().tell(Analyzer.entry(s, context(s), m.key()));
+    return this;
+  }
+
+  private AnalysisContext context(TopologySnapshot s) {
+    Map<InstanceKey, Instant> unchangedSince = new HashMap<>();
+    binlogMarks.forEach((k, mark) -> unchangedSince.put(k, mark.since()));
+    return new AnalysisContext(control.downtimes(), unchangedSince, analysisSettings, s.builtAt(),
+        nodeName, nodeName);
+  }
+
   private Behavior<Command> onUpdateRules(UpdateRules m) {
     aliasRules = m.aliasRules();
     analysisSettings = m.analysisSettings();
@@ -230,10 +251,7 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
 
   private void analyze() {
     TopologySnapshot s = snapshot();
-    Map<InstanceKey, Instant> unchangedSince = new HashMap<>();
-    binlogMarks.forEach((k, mark) -> unchangedSince.put(k, mark.since()));
-    AnalysisContext context = new AnalysisContext(control.downtimes(), unchangedSince,
-        analysisSettings, s.builtAt(), nodeName, nodeName);
+    AnalysisContext context = context(s);
     try {
       lastAnalysis = new AnalysisResult(s, Analyzer.analyze(s, context), s.builtAt());
     } catch (RuntimeException e) {

@@ -17,20 +17,22 @@ import topology.ReplicationAnalysis;
 import topology.TopologySnapshot;
 
 /**
- * Runs OnFailureDetectionProcesses for a registered detection, on threads of its own (hooks may
- * take minutes; they never run on an actor's or the JDBC dispatcher's threads). Reads the hook
- * list and shell from the current settings, so a reload applies to the next detection.
+ * Runs the configured hook lists (§9): OnFailureDetectionProcesses for a registered detection
+ * and the recovery hooks, on threads of their own (hooks may take minutes; they never run on an
+ * actor's or the JDBC dispatcher's threads). Reads the lists and shell from the current
+ * settings, so a reload applies to the next event.
  */
-final class DetectionHooks implements FailureDetector.FailureHooks, AutoCloseable {
+final class HookProcesses implements FailureDetector.FailureHooks, actors.recovery.RecoveryHooks,
+    AutoCloseable {
 
   private final java.util.function.Supplier<Settings> settings;
-  private final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+  private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
     Thread t = new Thread(r, "orcha-hooks");
     t.setDaemon(true);
     return t;
   });
 
-  DetectionHooks(java.util.function.Supplier<Settings> settings) {
+  HookProcesses(java.util.function.Supplier<Settings> settings) {
     this.settings = settings;
   }
 
@@ -48,6 +50,35 @@ final class DetectionHooks implements FailureDetector.FailureHooks, AutoCloseabl
       HookRunResult r = runner.run(Hook.ON_FAILURE_DETECTION, commands, event);
       return new Outcome(new ArrayList<>(r.audit()), r.failed());
     }, executor);
+  }
+
+  @Override
+  public CompletionStage<actors.recovery.RecoveryProcedure.HookRun> run(Hook hook, HookEvent event) {
+    Settings s = settings.get();
+    List<String> commands = commands(s.recovery().hooks(), hook);
+    if (commands.isEmpty()) {
+      return CompletableFuture.completedFuture(
+          new actors.recovery.RecoveryProcedure.HookRun(false, List.of()));
+    }
+    HookRunner runner = runnerFor(s.recovery().processesShellCommand());
+    return CompletableFuture.supplyAsync(() -> {
+      HookRunResult r = runner.run(hook, commands, event);
+      return new actors.recovery.RecoveryProcedure.HookRun(r.failed(), new ArrayList<>(r.audit()));
+    }, executor);
+  }
+
+  static List<String> commands(Settings.Hooks h, Hook hook) {
+    return switch (hook) {
+      case ON_FAILURE_DETECTION -> h.onFailureDetection();
+      case PRE_GRACEFUL_TAKEOVER -> h.preGracefulTakeover();
+      case PRE_FAILOVER -> h.preFailover();
+      case POST_MASTER_FAILOVER -> h.postMasterFailover();
+      case POST_INTERMEDIATE_MASTER_FAILOVER -> h.postIntermediateMasterFailover();
+      case POST_FAILOVER -> h.postFailover();
+      case POST_UNSUCCESSFUL_FAILOVER -> h.postUnsuccessfulFailover();
+      case POST_GRACEFUL_TAKEOVER -> h.postGracefulTakeover();
+      case POST_TAKE_MASTER -> h.postTakeMaster();
+    };
   }
 
   /** One runner per shell (the setting may change on reload); runners are cheap to keep. */

@@ -1,0 +1,346 @@
+package actors.recovery;
+
+import actors.control.ControlState;
+import actors.detection.FailureDetector;
+import actors.topology.TopologyView;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.pattern.StatusReply;
+import topology.AnalysisCode;
+import topology.InstanceKey;
+import topology.RecoveryControl;
+import topology.RecoveryDecision;
+import topology.RecoveryPolicy;
+import topology.RecoveryRecord;
+import topology.RecoverySettings;
+import topology.ReplicationAnalysis;
+import topology.SkipReason;
+
+/**
+ * Decides and starts recoveries; the cluster singleton (one per orcha cluster, on the oldest
+ * node). Automated: every analysis of its own node goes through {@link RecoveryPolicy}; a skip
+ * of an actionable failure is recorded with its reason, an act is registered in the
+ * {@link RecoveryLog} before anything is done and run by a {@link RecoveryRun} child. Manual
+ * and forced requests (recover, force-master-failover/-takeover, graceful takeover) are decided
+ * with {@link RecoveryPolicy#decideForced} and answered when the recovery resolved. A cluster
+ * is held from the decision until its run ended: one recovery per cluster at a time.
+ */
+public final class RecoveryCoordinator {
+
+  public sealed interface Command {}
+
+  /** A manual or forced recovery; answered with the recovery once resolved. */
+  public record Recover(RecoveryProcedure.Request request,
+      ActorRef<StatusReply<RecoveryLog.Recovery>> replyTo) implements Command {}
+
+  private record Analyzed(TopologyView.AnalysisResult result) implements Command {}
+
+  private record ControlChanged(ControlState.Snapshot control) implements Command {}
+
+  private record Decide(List<ReplicationAnalysis> entries, RecoveryLog.State log, Throwable error)
+      implements Command {}
+
+  private record Looked(Recover recover, Optional<ReplicationAnalysis> entry,
+      RecoveryLog.State log, Throwable error) implements Command {}
+
+  private record Registered(Pending pending, StatusReply<RecoveryLog.Recovery> reply)
+      implements Command {}
+
+  private record RunEnded(RecoveryRun.Ended ended) implements Command {}
+
+  /** A recovery decided and being registered. {@code replyTo} is null for automated ones. */
+  private record Pending(String uid, String clusterName, RecoveryDecision decision,
+      RecoveryProcedure.Request request, ActorRef<StatusReply<RecoveryLog.Recovery>> replyTo) {}
+
+  /** Everything a coordinator works with, built by the node hosting it. */
+  public record Deps(Supplier<RecoverySettings> settings, RecoveryProcedure procedure,
+      ActorRef<RecoveryLog.Command> log, ActorRef<ControlState.Command> control,
+      ActorRef<TopologyView.Command> view, ActorRef<FailureDetector.Command> detector,
+      Clock clock, Duration startDelay, String nodeName, Duration askTimeout) {}
+
+  /**
+   * @param held clusters (by name) decided, registering or recovering: nothing else starts there
+   * @param waiting who asked for a manual recovery, by uid
+   */
+  private record State(ControlState.Snapshot control, Set<String> held,
+      Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> waiting) {
+
+    State hold(String cluster) {
+      Set<String> h = new HashSet<>(held);
+      h.add(cluster);
+      return new State(control, Set.copyOf(h), waiting);
+    }
+
+    State release(String cluster) {
+      Set<String> h = new HashSet<>(held);
+      h.remove(cluster);
+      return new State(control, Set.copyOf(h), waiting);
+    }
+
+    State waitFor(String uid, ActorRef<StatusReply<RecoveryLog.Recovery>> replyTo) {
+      if (replyTo == null) {
+        return this;
+      }
+      Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> w = new HashMap<>(waiting);
+      w.put(uid, replyTo);
+      return new State(control, held, Map.copyOf(w));
+    }
+
+    State answered(String uid) {
+      Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> w = new HashMap<>(waiting);
+      w.remove(uid);
+      return new State(control, held, Map.copyOf(w));
+    }
+
+    State withControl(ControlState.Snapshot c) {
+      return new State(c, held, waiting);
+    }
+  }
+
+  public static Behavior<Command> create(Deps deps) {
+    return Behaviors.setup(ctx -> {
+      ctx.setLoggerName(RecoveryCoordinator.class);
+      deps.detector().tell(new FailureDetector.ForwardAnalyses(
+          ctx.messageAdapter(TopologyView.AnalysisResult.class, Analyzed::new)));
+      deps.control().tell(new ControlState.Subscribe(
+          ctx.messageAdapter(ControlState.Snapshot.class, ControlChanged::new)));
+      Instant startedAt = deps.clock().instant();
+      ctx.getLog().info("recovery coordinator running on {}", deps.nodeName());
+      return new RecoveryCoordinator(ctx, deps, startedAt)
+          .behavior(new State(ControlState.Snapshot.EMPTY, Set.of(), Map.of()));
+    });
+  }
+
+  private final ActorContext<Command> ctx;
+  private final Deps deps;
+  private final Instant startedAt;
+
+  private RecoveryCoordinator(ActorContext<Command> ctx, Deps deps, Instant startedAt) {
+    this.ctx = ctx;
+    this.deps = deps;
+    this.startedAt = startedAt;
+  }
+
+  private Behavior<Command> behavior(State state) {
+    return Behaviors.receive(Command.class)
+        .onMessage(ControlChanged.class, m -> behavior(state.withControl(m.control())))
+        .onMessage(Analyzed.class, m -> onAnalyzed(state, m))
+        .onMessage(Decide.class, m -> onDecide(state, m))
+        .onMessage(Recover.class, m -> onRecover(state, m))
+        .onMessage(Looked.class, m -> onLooked(state, m))
+        .onMessage(Registered.class, m -> onRegistered(state, m))
+        .onMessage(RunEnded.class, m -> onRunEnded(state, m.ended()))
+        .build();
+  }
+
+  /** Entries that may lead to a recovery, of clusters not held; then the log is read. */
+  private Behavior<Command> onAnalyzed(State state, Analyzed m) {
+    if (deps.clock().instant().isBefore(startedAt.plus(deps.startDelay()))) {
+      return Behaviors.same(); // a new coordinator first lets the picture settle
+    }
+    Map<String, ReplicationAnalysis> byCluster = new LinkedHashMap<>();
+    for (ReplicationAnalysis a : m.result().analyses()) {
+      String cluster = a.clusterDetails().name();
+      if (a.analysis().isActionable() && !state.held().contains(cluster)) {
+        byCluster.merge(cluster, a, (first, next) -> first); // analyses come most severe first
+      }
+    }
+    if (byCluster.isEmpty()) {
+      return Behaviors.same();
+    }
+    State next = state;
+    for (String c : byCluster.keySet()) {
+      next = next.hold(c);
+    }
+    List<ReplicationAnalysis> entries = List.copyOf(byCluster.values());
+    ctx.pipeToSelf(readLog(), (log, err) -> new Decide(entries, log, err));
+    return behavior(next);
+  }
+
+  private CompletableFuture<RecoveryLog.State> readLog() {
+    return AskPattern.ask(deps.log(), RecoveryLog.Get::new, deps.askTimeout(),
+        ctx.getSystem().scheduler()).toCompletableFuture();
+  }
+
+  private Behavior<Command> onDecide(State state, Decide m) {
+    State next = state;
+    if (m.error() != null) {
+      ctx.getLog().error("cannot read the recovery log: {}", m.error().getMessage());
+      for (ReplicationAnalysis a : m.entries()) {
+        next = next.release(a.clusterDetails().name());
+      }
+      return behavior(next);
+    }
+    RecoverySettings settings = deps.settings().get();
+    Instant now = deps.clock().instant();
+    RecoveryControl control = control(state, m.log());
+    for (ReplicationAnalysis a : m.entries()) {
+      String cluster = a.clusterDetails().name();
+      RecoveryDecision d = RecoveryPolicy.decide(a, control, settings, now);
+      if (d.skipped()) {
+        recordSkip(d, a, now);
+        next = next.release(cluster);
+        continue;
+      }
+      RecoveryProcedure.Request req = new RecoveryProcedure.Request(
+          RecoveryProcedure.Kind.AUTOMATED, a.key(), InstanceKey.NONE, a, false, "",
+          deps.nodeName());
+      register(new Pending(newUid(now), cluster, d, req, null));
+    }
+    return behavior(next);
+  }
+
+  private void recordSkip(RecoveryDecision d, ReplicationAnalysis a, Instant now) {
+    if (d.skipReason() == SkipReason.NO_HANDLER || d.skipReason() == SkipReason.NOT_ACTIONABLE) {
+      return; // detection only: nothing was going to be recovered
+    }
+    String blocking = d.blockedBy().isEmpty() ? "" : d.blockedBy().get(0).uid();
+    ctx.getLog().debug("not recovering: {}", d.reason()); // the log records each reason once
+    deps.log().tell(new RecoveryLog.RecordSkip(new RecoveryLog.Skip(now, a.key(),
+        a.clusterDetails().name(), a.analysis().name(), d.reason(), blocking)));
+  }
+
+  /** Policy's view of the log and of the global switch. */
+  static RecoveryControl control(State state, RecoveryLog.State log) {
+    List<RecoveryRecord> records = new ArrayList<>();
+    for (RecoveryLog.Recovery r : log.recoveries()) {
+      records.add(new RecoveryRecord(r.start().uid(), r.start().clusterName(),
+          r.start().clusterAlias(), r.start().failedKey(),
+          r.resolution() == null ? InstanceKey.NONE : r.resolution().successor(), r.startedAt(),
+          r.endedAt(), r.acknowledged()));
+    }
+    return new RecoveryControl(state.control().globalRecoveriesDisabled(), records, Map.of());
+  }
+
+  private Behavior<Command> onRecover(State state, Recover m) {
+    InstanceKey key = m.request().failed();
+    CompletableFuture<Optional<ReplicationAnalysis>> entry = AskPattern.<TopologyView.Command,
+        Optional<ReplicationAnalysis>>ask(deps.view(), r -> new TopologyView.GetEntry(key, r),
+        deps.askTimeout(), ctx.getSystem().scheduler()).toCompletableFuture();
+    CompletableFuture<RecoveryLog.State> log = readLog();
+    ctx.pipeToSelf(entry.thenCombine(log, (e, l) -> new Looked(m, e, l, null)),
+        (looked, err) -> looked != null ? looked : new Looked(m, Optional.empty(), null, err));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onLooked(State state, Looked m) {
+    RecoveryProcedure.Request req = m.recover().request();
+    ActorRef<StatusReply<RecoveryLog.Recovery>> replyTo = m.recover().replyTo();
+    if (m.error() != null) {
+      replyTo.tell(StatusReply.error("Recovery not attempted: " + m.error().getMessage()));
+      return Behaviors.same();
+    }
+    if (m.entry().isEmpty()) {
+      replyTo.tell(StatusReply.error("Recovery not attempted: " + req.failed()
+          + " is not a known instance"));
+      return Behaviors.same();
+    }
+    ReplicationAnalysis entry = m.entry().get();
+    String hint = switch (req.kind()) {
+      case FORCE_FAILOVER -> "force-master-failover";
+      case FORCE_TAKEOVER -> "force-master-takeover";
+      case GRACEFUL, GRACEFUL_AUTO -> "graceful-master-takeover";
+      default -> "";
+    };
+    if (!hint.isEmpty()) {
+      entry = entry.withAnalysis(AnalysisCode.DeadMaster, hint);
+    }
+    String cluster = entry.clusterDetails().name();
+    if (state.held().contains(cluster)) {
+      replyTo.tell(StatusReply.error("Recovery not attempted: a recovery of cluster " + cluster
+          + " is being decided or running; one recovery per cluster at a time"));
+      return Behaviors.same();
+    }
+    Instant now = deps.clock().instant();
+    RecoveryDecision d = RecoveryPolicy.decideForced(entry, control(state, m.log()),
+        deps.settings().get(), now);
+    if (d.skipped()) {
+      replyTo.tell(StatusReply.error("Recovery not attempted: " + d.reason()));
+      return Behaviors.same();
+    }
+    for (RecoveryRecord r : d.acknowledge()) { // orchestrator's implicit acknowledgement
+      deps.log().tell(new RecoveryLog.Acknowledge(r.uid(), null, null, null, req.user(),
+          "implicitly acknowledged by a forced recovery of " + entry.key(),
+          ctx.getSystem().ignoreRef()));
+    }
+    RecoveryProcedure.Request forced = new RecoveryProcedure.Request(req.kind(), req.failed(),
+        req.candidate(), entry, req.skipProcesses(), hint.isEmpty() ? req.commandHint() : hint,
+        req.user());
+    register(new Pending(newUid(now), cluster, d, forced, replyTo));
+    return behavior(state.hold(cluster));
+  }
+
+  private void register(Pending p) {
+    ReplicationAnalysis a = p.request().entry();
+    RecoveryLog.Start start = new RecoveryLog.Start(p.uid(), a.key(), p.clusterName(),
+        a.clusterDetails().alias(), p.decision().type().name(), a.analysis().name(),
+        p.request().commandHint(), p.decision().forced(), a, deps.nodeName(), 0);
+    ctx.askWithStatus(RecoveryLog.Recovery.class, deps.log(), deps.askTimeout(),
+        r -> new RecoveryLog.Register(start, r),
+        (rec, err) -> new Registered(p, err == null ? StatusReply.success(rec) : StatusReply.error(err)));
+  }
+
+  private Behavior<Command> onRegistered(State state, Registered m) {
+    Pending p = m.pending();
+    if (m.reply().isError()) {
+      String why = m.reply().getError().getMessage();
+      ctx.getLog().warn("recovery of {} not registered: {}", p.request().failed(), why);
+      if (p.replyTo() != null) {
+        p.replyTo().tell(StatusReply.error("Recovery not attempted: " + why));
+      }
+      return behavior(state.release(p.clusterName()));
+    }
+    RecoveryLog.Recovery rec = m.reply().getValue();
+    ctx.getLog().warn("recovery {} (id {}) started: {}", p.uid(), rec.id(), p.decision().reason());
+    ctx.spawn(RecoveryRun.create(p.uid(), p.clusterName(), p.request(), p.decision().type(),
+        deps.procedure(), deps.log(), ctx.messageAdapter(RecoveryRun.Ended.class, RunEnded::new)),
+        "run-" + rec.id());
+    return behavior(state.waitFor(p.uid(), p.replyTo()));
+  }
+
+  private Behavior<Command> onRunEnded(State state, RecoveryRun.Ended e) {
+    StatusReply<RecoveryLog.Recovery> outcome = e.outcome();
+    if (outcome.isSuccess()) {
+      RecoveryLog.Recovery r = outcome.getValue();
+      ctx.getLog().warn("recovery {} ended: {}", e.uid(), r.resolution().successful()
+          ? "successor " + r.resolution().successor() : "unsuccessful " + r.resolution().errors());
+      boolean flapped = r.resolution().errors().stream()
+          .anyMatch(x -> x.startsWith(RecoveryProcedure.NO_LONGER_HOLDS));
+      if (r.resolution().refused() && (r.start().forced() || flapped)) {
+        // a manual request refused before changing anything, or a failure gone by the time it
+        // was re-checked, must not block the cluster
+        deps.log().tell(new RecoveryLog.Acknowledge(e.uid(), null, null, null, deps.nodeName(),
+            "refused before any change", ctx.getSystem().ignoreRef()));
+      }
+    } else {
+      ctx.getLog().error("recovery {} could not be resolved: {}", e.uid(),
+          outcome.getError().getMessage());
+    }
+    ActorRef<StatusReply<RecoveryLog.Recovery>> replyTo = state.waiting().get(e.uid());
+    if (replyTo != null) {
+      replyTo.tell(outcome);
+    }
+    return behavior(state.answered(e.uid()).release(e.clusterName()));
+  }
+
+  static String newUid(Instant now) {
+    return now.getEpochSecond() + ":" + UUID.randomUUID().toString().substring(0, 8);
+  }
+}

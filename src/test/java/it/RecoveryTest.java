@@ -1,0 +1,292 @@
+package it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import actors.recovery.RecoveryLog;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import testkit.Eventually;
+import testkit.OrchaFixture;
+import testkit.Sandbox;
+
+/**
+ * Automated recovery on real MariaDB servers: kill -9 of a master or an intermediate master is
+ * healed without anyone asking; policy (block period, global switch, candidates) decides; hooks
+ * see the right values. Every test starts from a fresh 4-server sandbox and no unacknowledged
+ * recoveries.
+ */
+@Tag("sandbox")
+class RecoveryTest {
+
+  static final int M = 10801;
+  static Sandbox sandbox;
+  static OrchaFixture orcha;
+  static final AtomicInteger rows = new AtomicInteger();
+
+  @TempDir
+  static Path tmp;
+
+  static Path hookLog;
+
+  @BeforeAll
+  static void up() {
+    hookLog = tmp.resolve("hooks.log");
+    orcha = OrchaFixture.start(OrchaFixture.baseHocon(tmp.resolve("recovery.db")) + """
+        orcha.mysql.replication-user = repl
+        orcha.mysql.replication-password = repl
+        orcha.recovery.master-cluster-filters = ["*"]
+        orcha.recovery.intermediate-master-cluster-filters = ["*"]
+        orcha.recovery.period-block = 3600s
+        orcha.recovery.hooks.pre-failover = ["echo pre {failureType} {failedHost}:{failedPort} >> %1$s"]
+        orcha.recovery.hooks.post-master-failover = ["echo post-master {failedHost}:{failedPort} {successorHost}:{successorPort} {failureClusterAlias} {countReplicas} $ORC_SUCCESSOR_HOST:$ORC_SUCCESSOR_PORT >> %1$s"]
+        orcha.recovery.hooks.post-intermediate-master-failover = ["echo post-im {failedHost}:{failedPort} {successorHost}:{successorPort} >> %1$s"]
+        orcha.recovery.hooks.post-failover = ["echo post {failureType} {isSuccessful} {recoveryUID} >> %1$s"]
+        """.formatted(hookLog));
+  }
+
+  @AfterAll
+  static void down() {
+    if (orcha != null) {
+      orcha.close();
+    }
+  }
+
+  @BeforeEach
+  void clean() throws IOException {
+    Files.deleteIfExists(hookLog);
+    orcha.get("enable-global-recoveries");
+  }
+
+  @AfterEach
+  void dropSandbox() {
+    if (sandbox != null) {
+      RefactorTestSupport.forgetAll(orcha);
+      sandbox.close();
+      sandbox = null;
+    }
+    orcha.get("ack-all-recoveries?comment=test+done");
+  }
+
+  static void shape(String shape, int count) {
+    sandbox = Sandbox.up("recovery", M, count, shape);
+    assertEquals("OK", orcha.get("discover/127.0.0.1/" + M).get("Code").asText());
+    Eventually.await("all " + count + " discovered and valid", Duration.ofSeconds(20),
+        () -> orcha.get("all-instances"), a -> {
+          if (a.size() != count) {
+            return false;
+          }
+          for (JsonNode i : a) {
+            if (!i.get("IsLastCheckValid").asBoolean()
+                || (i.get("MasterKey").get("Port").asInt() != 0
+                    && i.get("ReplicationSQLThreadState").asInt() != 1)) {
+              return false;
+            }
+          }
+          return true;
+        });
+  }
+
+  static List<RecoveryLog.Recovery> recoveries() {
+    return orcha.node().api().recoveries().toCompletableFuture().join().recoveries();
+  }
+
+  static List<RecoveryLog.Recovery> recoveriesOf(int port) {
+    return recoveries().stream()
+        .filter(r -> r.start().failedKey().port() == port && !r.acknowledged()).toList();
+  }
+
+  /** The recovery of {@code port}, once ended. */
+  static RecoveryLog.Recovery awaitRecovered(int port) {
+    return Eventually.await("a resolved recovery of " + port, Duration.ofSeconds(30),
+        () -> recoveriesOf(port), l -> !l.isEmpty() && l.get(0).ended()).get(0);
+  }
+
+  /** The new master: no master of its own, writable; every other live server below it. */
+  static void awaitHealed(int newMaster, Set<Integer> dead, Map<Integer, Integer> expectedMasters) {
+    Eventually.await("healed under " + newMaster, Duration.ofSeconds(20),
+        () -> orcha.get("all-instances"), all -> {
+          for (JsonNode i : all) {
+            int port = i.get("Key").get("Port").asInt();
+            if (dead.contains(port)) {
+              continue;
+            }
+            int master = i.get("MasterKey").get("Port").asInt();
+            Integer want = expectedMasters.get(port);
+            if (want == null || master != want) {
+              return false;
+            }
+            if (port == newMaster && i.get("ReadOnly").asBoolean()) {
+              return false;
+            }
+            if (master != 0 && (i.get("ReplicationSQLThreadState").asInt() != 1
+                || i.get("ReplicationIOThreadState").asInt() != 1
+                || !i.get("LastSQLError").asText().isEmpty()
+                || !i.get("LastIOError").asText().isEmpty())) {
+              return false;
+            }
+          }
+          return true;
+        });
+  }
+
+  /** A row written on {@code master} reaches every live server. */
+  static void rowReachesEveryone(int master, Set<Integer> dead) {
+    String v = "row-" + rows.incrementAndGet();
+    sandbox.sql(master, "INSERT INTO app.t(v) VALUES ('" + v + "')");
+    for (int p : sandbox.ports()) {
+      if (!dead.contains(p)) {
+        Eventually.await(v + " on " + p, Duration.ofSeconds(10),
+            () -> sandbox.sql(p, "SELECT COUNT(*) FROM app.t WHERE v = '" + v + "'"),
+            n -> n.equals("1"));
+      }
+    }
+  }
+
+  static List<String> hookLines() {
+    try {
+      return Files.exists(hookLog) ? Files.readAllLines(hookLog) : List.of();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void deadMasterIsReplacedAndEveryReplicaFollows() {
+    shape("star", 4);
+    sandbox.kill(M);
+    RecoveryLog.Recovery r = awaitRecovered(M);
+    assertTrue(r.resolution().successful(), r.toString());
+    int promoted = r.resolution().successor().port();
+    assertTrue(Set.of(M + 1, M + 2, M + 3).contains(promoted), r.toString());
+    Map<Integer, Integer> masters = new java.util.HashMap<>();
+    for (int p = M + 1; p <= M + 3; p++) {
+      masters.put(p, p == promoted ? 0 : promoted);
+    }
+    awaitHealed(promoted, Set.of(M), masters);
+    rowReachesEveryone(promoted, Set.of(M));
+
+    JsonNode dead = orcha.get("instance/127.0.0.1/" + M);
+    assertTrue(dead.get("IsDowntimed").asBoolean(), dead.toString());
+    assertEquals("lost-in-recovery", dead.get("DowntimeReason").asText());
+    assertEquals("MasterRecovery", r.start().type());
+    assertEquals("DeadMaster", r.start().analysisCode());
+
+    // hooks: in order, with the failure's and the successor's values
+    List<String> lines = Eventually.await("hooks ran", Duration.ofSeconds(10), RecoveryTest::hookLines,
+        l -> l.size() >= 3);
+    assertEquals("pre DeadMaster 127.0.0.1:" + M, lines.get(0));
+    assertEquals("post-master 127.0.0.1:" + M + " 127.0.0.1:" + promoted + " sandbox 3 127.0.0.1:"
+        + promoted, lines.get(1));
+    assertEquals("post DeadMaster true " + r.start().uid(), lines.get(2));
+
+    // the timeline: registered → re-read → planned → promoted → re-pointed → resolved
+    List<String> phases = r.steps().stream().map(RecoveryLog.Step::phase).toList();
+    assertEquals("registered", phases.get(0));
+    assertTrue(phases.contains("replicas re-pointed"), phases.toString());
+    assertEquals("resolved", phases.get(phases.size() - 1), phases.toString());
+  }
+
+  @Test
+  void registeredCandidateBecomesTheMaster() {
+    shape("star", 4);
+    assertEquals("OK", orcha.get("register-candidate/127.0.0.1/" + (M + 3) + "/prefer").get("Code").asText());
+    sandbox.kill(M);
+    RecoveryLog.Recovery r = awaitRecovered(M);
+    assertEquals(M + 3, r.resolution().successor().port(), r.toString());
+    awaitHealed(M + 3, Set.of(M), Map.of(M + 1, M + 3, M + 2, M + 3, M + 3, 0));
+    rowReachesEveryone(M + 3, Set.of(M));
+  }
+
+  @Test
+  void deadIntermediateMasterReplicasAreRelocated() {
+    shape("im", 4); // M ← M+1 ← {M+2, M+3}
+    sandbox.kill(M + 1);
+    RecoveryLog.Recovery r = awaitRecovered(M + 1);
+    assertEquals("IntermediateMasterRecovery", r.start().type(), r.toString());
+    assertTrue(r.resolution().successful(), r.toString());
+    // the successor is the IM's master, or one of its replicas regrouped below it (no sibling)
+    int successor = r.resolution().successor().port();
+    Map<Integer, Integer> masters = successor == M ? Map.of(M, 0, M + 2, M, M + 3, M)
+        : Map.of(M, 0, successor, M, successor == M + 2 ? M + 3 : M + 2, successor);
+    awaitHealed(M, Set.of(M + 1), masters);
+    rowReachesEveryone(M, Set.of(M + 1));
+    List<String> lines = Eventually.await("IM hooks ran", Duration.ofSeconds(10),
+        RecoveryTest::hookLines, l -> l.stream().anyMatch(x -> x.startsWith("post-im")));
+    assertTrue(lines.contains("post-im 127.0.0.1:" + (M + 1) + " 127.0.0.1:" + successor),
+        lines.toString());
+  }
+
+  @Test
+  void secondFailureWithinTheBlockPeriodWaitsForAcknowledgement() {
+    shape("star", 4);
+    sandbox.kill(M);
+    RecoveryLog.Recovery first = awaitRecovered(M);
+    int promoted = first.resolution().successor().port();
+    Map<Integer, Integer> masters = new java.util.HashMap<>();
+    for (int p = M + 1; p <= M + 3; p++) {
+      masters.put(p, p == promoted ? 0 : promoted);
+    }
+    awaitHealed(promoted, Set.of(M), masters);
+
+    sandbox.kill(promoted);
+    // the skip is recorded with its reason: the block of the first recovery
+    RecoveryLog.Skip skip = Eventually.await("the second failure skipped", Duration.ofSeconds(20),
+        () -> orcha.node().api().recoveries().toCompletableFuture().join().skips().stream()
+            .filter(s -> s.key().port() == promoted).toList(), l -> !l.isEmpty()).get(0);
+    assertTrue(skip.reason().contains("recently"), skip.reason());
+    assertEquals(first.start().uid(), skip.blockingUid());
+    assertTrue(recoveriesOf(promoted).isEmpty(), "no recovery of the second failure before the ack");
+
+    assertEquals("OK", orcha.get("ack-recovery/cluster/alias/sandbox?comment=seen").get("Code").asText());
+    RecoveryLog.Recovery second = awaitRecovered(promoted);
+    assertTrue(second.resolution().successful(), second.toString());
+    int last = second.resolution().successor().port();
+    assertFalse(last == M || last == promoted);
+  }
+
+  @Test
+  void globallyDisabledRecoveriesDoNotRun() {
+    shape("star", 4);
+    assertEquals("OK", orcha.get("disable-global-recoveries").get("Code").asText());
+    sandbox.kill(M);
+    RecoveryLog.Skip skip = Eventually.await("the failure skipped", Duration.ofSeconds(20),
+        () -> orcha.node().api().recoveries().toCompletableFuture().join().skips().stream()
+            .filter(s -> s.key().port() == M && s.reason().contains("disabled")).toList(),
+        l -> !l.isEmpty()).get(0);
+    assertEquals("DeadMaster", skip.analysisCode());
+    assertTrue(recoveriesOf(M).isEmpty());
+    assertEquals("OK", orcha.get("enable-global-recoveries").get("Code").asText());
+    assertTrue(awaitRecovered(M).resolution().successful());
+  }
+
+  /** Clean-up shared with the refactoring tests. */
+  static final class RefactorTestSupport {
+    static void forgetAll(OrchaFixture orcha) {
+      List<String> keys = new ArrayList<>();
+      for (JsonNode i : orcha.get("all-instances")) {
+        keys.add(i.get("Key").get("Hostname").asText() + "/" + i.get("Key").get("Port").asInt());
+      }
+      for (String k : keys) {
+        orcha.get("forget/" + k);
+        orcha.get("end-downtime/" + k);
+      }
+    }
+  }
+}
