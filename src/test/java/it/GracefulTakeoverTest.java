@@ -121,8 +121,11 @@ class GracefulTakeoverTest {
   }
 
   @Test
-  void gracefulTakeoverToTheDesignatedReplica() {
+  void gracefulTakeoverToTheDesignatedReplica() throws Exception {
     star();
+    // a SUPER session on the master: read_only does not stop it on MariaDB, so it is ended
+    java.sql.Connection superSession = java.sql.DriverManager.getConnection(
+        "jdbc:mysql://127.0.0.1:" + M + "/app?connectTimeout=2000&socketTimeout=5000", "orcha", "orcha");
     JsonNode r = orcha.get("graceful-master-takeover/127.0.0.1/" + M + "/127.0.0.1/" + (M + 2));
     assertEquals("OK", r.get("Code").asText(), r.toString());
     assertEquals("graceful-master-takeover: successor promoted", r.get("Message").asText());
@@ -137,6 +140,12 @@ class GracefulTakeoverTest {
         "non-auto: the demoted master's replication is left stopped " + demoted);
     assertDemotedFirst(recovery(r.get("Details").get("UID").asText()), M, M + 2);
     rowReaches(M + 2, Set.of(M + 1, M + 3));
+    try (superSession; java.sql.Statement st = superSession.createStatement()) {
+      org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+          () -> st.executeUpdate("INSERT INTO app.t(v) VALUES ('late write on the old master')"),
+          "the old master's SUPER session was ended");
+    }
+    assertEquals("0", sandbox.sql(M, "SELECT COUNT(*) FROM app.t WHERE v = 'late write on the old master'"));
 
     // start-replica on the demoted master: its credentials work
     assertEquals("OK", orcha.get("start-replica/127.0.0.1/" + M).get("Code").asText());

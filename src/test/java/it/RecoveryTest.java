@@ -54,7 +54,7 @@ class RecoveryTest {
         orcha.recovery.master-cluster-filters = ["*"]
         orcha.recovery.intermediate-master-cluster-filters = ["*"]
         orcha.recovery.period-block = 3600s
-        orcha.recovery.hooks.pre-failover = ["echo pre {failureType} {failedHost}:{failedPort} >> %1$s"]
+        orcha.recovery.hooks.pre-failover = ["echo pre {failureType} {failedHost}:{failedPort} >> %1$s", "test ! -e %1$s.fail-pre"]
         orcha.recovery.hooks.post-master-failover = ["echo post-master {failedHost}:{failedPort} {successorHost}:{successorPort} {failureClusterAlias} {countReplicas} $ORC_SUCCESSOR_HOST:$ORC_SUCCESSOR_PORT >> %1$s"]
         orcha.recovery.hooks.post-intermediate-master-failover = ["echo post-im {failedHost}:{failedPort} {successorHost}:{successorPort} >> %1$s"]
         orcha.recovery.hooks.post-failover = ["echo post {failureType} {isSuccessful} {recoveryUID} >> %1$s"]
@@ -71,6 +71,7 @@ class RecoveryTest {
   @BeforeEach
   void clean() throws IOException {
     Files.deleteIfExists(hookLog);
+    Files.deleteIfExists(failPre());
     orcha.get("enable-global-recoveries");
   }
 
@@ -159,6 +160,10 @@ class RecoveryTest {
     }
   }
 
+  static Path failPre() {
+    return Path.of(hookLog + ".fail-pre");
+  }
+
   static List<String> hookLines() {
     try {
       return Files.exists(hookLog) ? Files.readAllLines(hookLog) : List.of();
@@ -181,6 +186,10 @@ class RecoveryTest {
     }
     awaitHealed(promoted, Set.of(M), masters);
     rowReachesEveryone(promoted, Set.of(M));
+
+    // the cluster alias's master in the KV store is the new master
+    assertEquals("127.0.0.1:" + promoted, orcha.node().api().controlState().toCompletableFuture()
+        .join().kv().get("mysql/master/sandbox"));
 
     JsonNode dead = orcha.get("instance/127.0.0.1/" + M);
     assertTrue(dead.get("IsDowntimed").asBoolean(), dead.toString());
@@ -274,6 +283,57 @@ class RecoveryTest {
     assertTrue(recoveriesOf(M).isEmpty());
     assertEquals("OK", orcha.get("enable-global-recoveries").get("Code").asText());
     assertTrue(awaitRecovered(M).resolution().successful());
+  }
+
+  @Test
+  void failingPreFailoverHookAbortsTheRecoveryAndChangesNothing() throws IOException {
+    shape("star", 4);
+    Files.writeString(failPre(), "");
+    sandbox.kill(M);
+    RecoveryLog.Recovery r = awaitRecovered(M);
+    assertFalse(r.resolution().successful(), r.toString());
+    assertTrue(r.resolution().errors().get(0).contains("PreFailoverProcesses"), r.toString());
+    assertTrue(r.steps().stream().anyMatch(s -> s.message().contains("exit")), r.steps().toString());
+    for (int p = M + 1; p <= M + 3; p++) {
+      assertEquals("1", sandbox.sql(p, "SELECT @@global.read_only"), p + " stays read-only");
+      assertTrue(sandbox.sql(p, "SHOW SLAVE STATUS").contains(String.valueOf(M)),
+          p + " still points at the dead master");
+    }
+    // the operator fixes the hook and asks again: the manual recovery runs
+    Files.delete(failPre());
+    JsonNode ok = orcha.get("recover/127.0.0.1/" + M);
+    assertEquals("OK", ok.get("Code").asText(), ok.toString());
+    assertEquals("Recovery executed on 127.0.0.1:" + M, ok.get("Message").asText());
+    int promoted = ok.get("Details").get("Port").asInt();
+    assertTrue(Set.of(M + 1, M + 2, M + 3).contains(promoted), ok.toString());
+  }
+
+  @Test
+  void downtimedMasterIsSkippedButRecoverWorks() {
+    shape("star", 4);
+    assertEquals("OK", orcha.get("begin-downtime/127.0.0.1/" + M + "/ops/maintenance/10m")
+        .get("Code").asText());
+    sandbox.kill(M);
+    RecoveryLog.Skip skip = Eventually.await("the failure skipped", Duration.ofSeconds(20),
+        () -> orcha.node().api().recoveries().toCompletableFuture().join().skips().stream()
+            .filter(s -> s.key().port() == M && s.reason().contains("downtimed")).toList(),
+        l -> !l.isEmpty()).get(0);
+    assertEquals("DeadMaster", skip.analysisCode());
+    JsonNode blocked = orcha.get("blocked-recoveries");
+    assertTrue(blocked.toString().contains("downtimed"), blocked.toString());
+    assertTrue(recoveriesOf(M).isEmpty());
+
+    JsonNode ok = orcha.get("recover/127.0.0.1/" + M);
+    assertEquals("OK", ok.get("Code").asText(), ok.toString());
+    int promoted = ok.get("Details").get("Port").asInt();
+    Map<Integer, Integer> masters = new java.util.HashMap<>();
+    for (int p = M + 1; p <= M + 3; p++) {
+      masters.put(p, p == promoted ? 0 : promoted);
+    }
+    awaitHealed(promoted, Set.of(M), masters);
+    JsonNode audit = orcha.get("audit-recovery/alias/sandbox");
+    assertEquals(promoted, audit.get(0).get("SuccessorKey").get("Port").asInt(), audit.toString());
+    assertTrue(audit.get(0).get("IsSuccessful").asBoolean());
   }
 
   /** Clean-up shared with the refactoring tests. */
