@@ -85,6 +85,13 @@ public record InstanceView(
         registeredPromotionRule);
   }
 
+  /** The same server judged unreachable now (a recovery's re-read got no answer in time). */
+  public InstanceView unreachable() {
+    return new InstanceView(instance, liveness, clusterName, replicationDepth, coMaster, false,
+        false, recentlyChecked, secondsSinceLastSeen, gtidErrant, problems, downtime,
+        registeredPromotionRule);
+  }
+
   public InstanceView withRegisteredPromotionRule(PromotionRule r) {
     return new InstanceView(instance, liveness, clusterName, replicationDepth, coMaster,
         lastCheckValid, upToDate, recentlyChecked, secondsSinceLastSeen, gtidErrant, problems,

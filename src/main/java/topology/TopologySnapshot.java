@@ -37,6 +37,21 @@ public record TopologySnapshot(
     pending = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(pending));
   }
 
+  /**
+   * The same picture with {@code keys} judged unreachable: servers that did not answer a
+   * recovery's re-read in time are planned around (lost), never waited for.
+   */
+  public TopologySnapshot withUnreachable(java.util.Set<InstanceKey> keys) {
+    if (keys.isEmpty()) {
+      return this;
+    }
+    java.util.Map<InstanceKey, InstanceView> m = new java.util.LinkedHashMap<>(instances);
+    for (InstanceKey k : keys) {
+      m.computeIfPresent(k, (key, v) -> v.unreachable());
+    }
+    return new TopologySnapshot(builtAt, m, clusters, pending);
+  }
+
   public Optional<InstanceView> instance(InstanceKey key) {
     return Optional.ofNullable(instances.get(key));
   }

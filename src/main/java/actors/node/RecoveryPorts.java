@@ -69,14 +69,25 @@ final class RecoveryPorts implements RecoveryProcedure.Ports {
   }
 
   @Override
-  public CompletionStage<Void> refresh(Collection<InstanceKey> keys) {
+  public CompletionStage<java.util.Set<InstanceKey>> refresh(Collection<InstanceKey> keys) {
     Duration deadline = probeDeadline.get();
-    List<CompletableFuture<ProbeResult>> probes = keys.stream().distinct()
+    List<InstanceKey> distinct = keys.stream().distinct().toList();
+    List<CompletableFuture<Boolean>> answered = distinct.stream()
         .map(k -> AskPattern.<ProbeManager.Command, ProbeResult>ask(manager,
                 r -> new ProbeManager.ProbeNow(k, r), deadline, scheduler)
-            .toCompletableFuture().exceptionally(e -> null))
+            .toCompletableFuture()
+            .thenApply(r -> r instanceof ProbeResult.Reached)
+            .exceptionally(e -> false))
         .toList();
-    return CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new));
+    return CompletableFuture.allOf(answered.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      java.util.Set<InstanceKey> silent = new java.util.TreeSet<>();
+      for (int i = 0; i < distinct.size(); i++) {
+        if (!answered.get(i).join()) {
+          silent.add(distinct.get(i));
+        }
+      }
+      return silent;
+    });
   }
 
   @Override

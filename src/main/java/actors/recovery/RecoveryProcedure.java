@@ -46,8 +46,11 @@ public final class RecoveryProcedure {
   public interface Ports {
     CompletionStage<TopologySnapshot> snapshot();
 
-    /** Probes the servers now; one that does not answer within the probe deadline is skipped. */
-    CompletionStage<Void> refresh(Collection<InstanceKey> keys);
+    /**
+     * Probes the servers now, each with a short deadline; completes with those that did not
+     * answer in time or failed (never waits longer than the deadline).
+     */
+    CompletionStage<Set<InstanceKey>> refresh(Collection<InstanceKey> keys);
 
     /** The node's fresh analysis. */
     CompletionStage<List<ReplicationAnalysis>> analysis();
@@ -102,11 +105,23 @@ public final class RecoveryProcedure {
   public CompletionStage<RecoveryLog.Resolution> run(String uid, Request req, RecoveryType type) {
     Config cfg = config.get();
     Context ctx = new Context(uid, req, type, cfg);
+    // servers already judged unreachable are not waited for again: they are planned as lost
+    List<InstanceKey> skipped = new ArrayList<>();
     return ports.snapshot()
-        .thenCompose(s -> ports.refresh(involved(s, req.failed())))
-        .thenCompose(v -> {
-          ports.step(uid, "re-read", "re-read the failed server and its replicas");
-          return ports.snapshot();
+        .thenCompose(s -> {
+          List<InstanceKey> reread = new ArrayList<>();
+          for (InstanceKey k : involved(s, req.failed())) {
+            (s.instance(k).map(InstanceView::lastCheckValid).orElse(false) ? reread : skipped).add(k);
+          }
+          return ports.refresh(reread);
+        })
+        .thenCompose(unanswered -> {
+          ports.step(uid, "re-read", "re-read the failed server and its replicas"
+              + (skipped.isEmpty() ? "" : "; not re-read (unreachable already): "
+                  + skipped.stream().map(InstanceKey::displayString).toList())
+              + (unanswered.isEmpty() ? "" : "; no answer from " + unanswered.stream().sorted()
+                  .map(InstanceKey::displayString).toList() + " (planned as unreachable)"));
+          return ports.snapshot().thenApply(s -> s.withUnreachable(unanswered));
         })
         .thenCompose(s -> recheck(ctx, s))
         .exceptionally(e -> {
@@ -318,8 +333,8 @@ public final class RecoveryProcedure {
       }
     }
     return chain
-        .thenCompose(v -> ports.refresh(new ArrayList<>(new LinkedHashSet<>(
-            involved(before, ctx.req.failed())))))
+        .thenCompose(v -> ports.refresh(involved(before, ctx.req.failed()).stream()
+            .filter(k -> !lost.contains(k) && !downtime.contains(k)).toList()))
         .thenCompose(v -> ports.snapshot())
         .thenCompose(after -> postHooks(ctx, after, successor, lost))
         .thenApply(v -> {
