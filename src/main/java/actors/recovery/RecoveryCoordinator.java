@@ -79,19 +79,19 @@ public final class RecoveryCoordinator {
    * @param held clusters (by name) decided, registering or recovering: nothing else starts there
    * @param waiting who asked for a manual recovery, by uid
    */
-  private record State(ControlState.Snapshot control, Set<String> held,
+  private record State(ControlState.Snapshot control, boolean controlSeen, Set<String> held,
       Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> waiting) {
 
     State hold(String cluster) {
       Set<String> h = new HashSet<>(held);
       h.add(cluster);
-      return new State(control, Set.copyOf(h), waiting);
+      return new State(control, controlSeen, Set.copyOf(h), waiting);
     }
 
     State release(String cluster) {
       Set<String> h = new HashSet<>(held);
       h.remove(cluster);
-      return new State(control, Set.copyOf(h), waiting);
+      return new State(control, controlSeen, Set.copyOf(h), waiting);
     }
 
     State waitFor(String uid, ActorRef<StatusReply<RecoveryLog.Recovery>> replyTo) {
@@ -100,17 +100,17 @@ public final class RecoveryCoordinator {
       }
       Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> w = new HashMap<>(waiting);
       w.put(uid, replyTo);
-      return new State(control, held, Map.copyOf(w));
+      return new State(control, controlSeen, held, Map.copyOf(w));
     }
 
     State answered(String uid) {
       Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> w = new HashMap<>(waiting);
       w.remove(uid);
-      return new State(control, held, Map.copyOf(w));
+      return new State(control, controlSeen, held, Map.copyOf(w));
     }
 
     State withControl(ControlState.Snapshot c) {
-      return new State(c, held, waiting);
+      return new State(c, true, held, waiting);
     }
   }
 
@@ -124,7 +124,7 @@ public final class RecoveryCoordinator {
       Instant startedAt = deps.clock().instant();
       ctx.getLog().info("recovery coordinator running on {}", deps.nodeName());
       return new RecoveryCoordinator(ctx, deps, startedAt)
-          .behavior(new State(ControlState.Snapshot.EMPTY, Set.of(), Map.of()));
+          .behavior(new State(ControlState.Snapshot.EMPTY, false, Set.of(), Map.of()));
     });
   }
 
@@ -140,7 +140,7 @@ public final class RecoveryCoordinator {
 
   private Behavior<Command> behavior(State state) {
     return Behaviors.receive(Command.class)
-        .onMessage(ControlChanged.class, m -> behavior(state.withControl(m.control())))
+        .onMessage(ControlChanged.class, m -> onControlChanged(state, m))
         .onMessage(Analyzed.class, m -> onAnalyzed(state, m))
         .onMessage(Decide.class, m -> onDecide(state, m))
         .onMessage(Recover.class, m -> onRecover(state, m))
@@ -148,6 +148,26 @@ public final class RecoveryCoordinator {
         .onMessage(Registered.class, m -> onRegistered(state, m))
         .onMessage(RunEnded.class, m -> onRunEnded(state, m.ended()))
         .build();
+  }
+
+  /**
+   * The first control snapshot a coordinator sees may hold maintenance locks of recoveries that
+   * were running where the coordinator ran before (a crash, the singleton moving): none of them
+   * runs any more, so their locks are given back (else they would refuse the next recovery of
+   * those servers until they expire).
+   */
+  private Behavior<Command> onControlChanged(State state, ControlChanged m) {
+    if (!state.controlSeen()) {
+      for (ControlState.Maintenance lock : m.control().maintenance().values()) {
+        if (lock.reason().startsWith(RecoveryProcedure.LOCK_REASON)) {
+          ctx.getLog().warn("giving back {}'s lock left by an interrupted recovery ({})",
+              lock.key(), lock.reason());
+          deps.control().tell(new ControlState.EndMaintenanceById(lock.id(),
+              ctx.getSystem().ignoreRef()));
+        }
+      }
+    }
+    return behavior(state.withControl(m.control()));
   }
 
   /** Entries that may lead to a recovery, of clusters not held; then the log is read. */

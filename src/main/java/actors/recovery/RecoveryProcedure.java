@@ -89,6 +89,9 @@ public final class RecoveryProcedure {
   public record Config(RecoverySettings settings, String nodeName, String kvPrefix,
       boolean hasReplicationCredentials, Duration lockExpiry) {}
 
+  /** The maintenance reason of a recovery's locks; followed by its uid. */
+  static final String LOCK_REASON = "orcha recovery ";
+
   static final String NO_LONGER_HOLDS = "failure no longer holds";
 
   static final Duration LOST_IN_RECOVERY_DOWNTIME = Duration.ofDays(365);
@@ -224,7 +227,7 @@ public final class RecoveryProcedure {
     List<PlanStep> abortSteps = onAbort;
     String[] lockError = {""};
     return ports.locks().acquire(new ArrayList<>(servers), ctx.req.user(),
-            "orcha recovery " + ctx.uid, ctx.cfg.lockExpiry())
+            LOCK_REASON + ctx.uid, ctx.cfg.lockExpiry())
         .exceptionally(e -> {
           Throwable t = e.getCause() != null ? e.getCause() : e;
           lockError[0] = t.getMessage();
