@@ -336,6 +336,41 @@ class RecoveryTest {
     assertTrue(audit.get(0).get("IsSuccessful").asBoolean());
   }
 
+  @Test
+  void deadCoMasterIsReplacedByTheOtherCoMaster() {
+    shape("star", 4);
+    assertEquals("OK", orcha.get("make-co-master/127.0.0.1/" + (M + 1)).get("Code").asText());
+    Eventually.await("co-masters", Duration.ofSeconds(20), () -> orcha.get("instance/127.0.0.1/" + M),
+        i -> i.get("MasterKey").get("Port").asInt() == M + 1
+            && i.get("ReplicationSQLThreadState").asInt() == 1);
+    sandbox.kill(M);
+    RecoveryLog.Recovery r = awaitRecovered(M);
+    assertEquals("CoMasterRecovery", r.start().type(), r.toString());
+    assertEquals(M + 1, r.resolution().successor().port(), "the other co-master: " + r);
+    Eventually.await("siblings below the surviving co-master", Duration.ofSeconds(20),
+        () -> orcha.get("all-instances"), all -> {
+          for (JsonNode i : all) {
+            int port = i.get("Key").get("Port").asInt();
+            if ((port == M + 2 || port == M + 3) && (i.get("MasterKey").get("Port").asInt() != M + 1
+                || i.get("ReplicationSQLThreadState").asInt() != 1
+                || i.get("ReplicationIOThreadState").asInt() != 1)) {
+              return false;
+            }
+            if (port == M + 1 && i.get("ReadOnly").asBoolean()) {
+              return false;
+            }
+          }
+          return true;
+        });
+    String v = "co-" + rows.incrementAndGet();
+    sandbox.sql(M + 1, "INSERT INTO app.t(v) VALUES ('" + v + "')");
+    for (int p : List.of(M + 2, M + 3)) {
+      Eventually.await(v + " on " + p, Duration.ofSeconds(10),
+          () -> sandbox.sql(p, "SELECT COUNT(*) FROM app.t WHERE v = '" + v + "'"), n -> n.equals("1"));
+    }
+    assertTrue(orcha.get("instance/127.0.0.1/" + M).get("IsDowntimed").asBoolean());
+  }
+
   /** Clean-up shared with the refactoring tests. */
   static final class RefactorTestSupport {
     static void forgetAll(OrchaFixture orcha) {

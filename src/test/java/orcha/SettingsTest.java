@@ -27,6 +27,14 @@ class SettingsTest {
   }
 
   @Test
+  void demoConfigurationLoadsWithRecoveryOn() {
+    Settings s = load("", Path.of("deploy/demo/orcha.conf")).settings();
+    assertEquals(List.of("*"), s.recovery().masterClusterFilters());
+    assertEquals("repl", s.mysql().replicationUser());
+    assertEquals(java.time.Duration.ofSeconds(60), s.recoverySettings().recoveryPeriodBlock());
+  }
+
+  @Test
   void defaultsAreValid() {
     Settings s = load("").settings();
     assertEquals(Duration.ofSeconds(5), s.discovery().pollInterval());
