@@ -156,7 +156,7 @@ class RecoveryBenchmark {
         throw new AssertionError("not healed within 30 s (successor " + successor + ")");
       }
       RecoveryLog.Recovery r = Eventually.await("the recovery resolved", Duration.ofSeconds(30),
-          () -> orcha.node().api().recoveries().toCompletableFuture().join().recoveries().stream()
+          () -> orcha.recoveryLog().recoveries().stream()
               .filter(x -> x.start().failedKey().port() == master && x.ended()).toList(),
           l -> !l.isEmpty()).get(0);
       List<String> steps = r.steps().stream().map(s -> String.format(Locale.ROOT, "| %d | %s | %s |",

@@ -66,10 +66,7 @@ class GracefulTakeoverTest {
 
   static void star() {
     sandbox = Sandbox.up("graceful", M, 4, "star");
-    assertEquals("OK", orcha.get("discover/127.0.0.1/" + M).get("Code").asText());
-    Eventually.await("all 4 valid", Duration.ofSeconds(20), () -> orcha.get("all-instances"),
-        a -> a.size() == 4 && java.util.stream.StreamSupport.stream(a.spliterator(), false)
-            .allMatch(i -> i.get("IsLastCheckValid").asBoolean()));
+    orcha.discoverAndAwaitValid("127.0.0.1", M, 4);
   }
 
   static JsonNode instance(int port) {
@@ -77,7 +74,7 @@ class GracefulTakeoverTest {
   }
 
   static RecoveryLog.Recovery recovery(String uid) {
-    return orcha.node().api().recoveries().toCompletableFuture().join().byUid(uid).orElseThrow();
+    return orcha.recoveryLog().byUid(uid).orElseThrow();
   }
 
   /** Index of the first step whose message contains {@code text}; fails when none does. */

@@ -57,10 +57,7 @@ class LosslessFailoverTest {
         orcha.mysql.replication-password = repl
         orcha.recovery.master-cluster-filters = ["*"]
         """);
-    assertEquals("OK", orcha.get("discover/127.0.0.1/" + M).get("Code").asText());
-    Eventually.await("4 valid", Duration.ofSeconds(20), () -> orcha.get("all-instances"),
-        a -> a.size() == 4 && java.util.stream.StreamSupport.stream(a.spliterator(), false)
-            .allMatch(i -> i.get("IsLastCheckValid").asBoolean()));
+    orcha.discoverAndAwaitValid("127.0.0.1", M, 4);
   }
 
   @AfterAll
@@ -86,7 +83,7 @@ class LosslessFailoverTest {
     int ackedCount = acked.size();
 
     RecoveryLog.Recovery r = Eventually.await("recovery of " + M, Duration.ofSeconds(30),
-        () -> orcha.node().api().recoveries().toCompletableFuture().join().recoveries(),
+        () -> orcha.recoveryLog().recoveries(),
         l -> !l.isEmpty() && l.get(0).ended()).get(0);
     assertTrue(r.resolution().successful(), r.toString());
     int successor = r.resolution().successor().port();

@@ -55,17 +55,14 @@ class RecoveryRestartTest {
   }
 
   static List<RecoveryLog.Recovery> recoveries(OrchaFixture orcha) {
-    return orcha.node().api().recoveries().toCompletableFuture().join().recoveries();
+    return orcha.recoveryLog().recoveries();
   }
 
   @Test
   void interruptedRecoveryIsNotRunAgainUntilAcknowledged() {
     String uid;
     try (OrchaFixture first = OrchaFixture.start(hocon("[\"sleep 60\"]"))) {
-      assertEquals("OK", first.get("discover/127.0.0.1/" + M).get("Code").asText());
-      Eventually.await("4 valid", Duration.ofSeconds(20), () -> first.get("all-instances"),
-          a -> a.size() == 4 && java.util.stream.StreamSupport.stream(a.spliterator(), false)
-              .allMatch(i -> i.get("IsLastCheckValid").asBoolean()));
+      first.discoverAndAwaitValid("127.0.0.1", M, 4);
       sandbox.kill(M);
       RecoveryLog.Recovery running = Eventually.await("a recovery waiting in its hook",
           Duration.ofSeconds(20), () -> recoveries(first),
@@ -82,7 +79,7 @@ class RecoveryRestartTest {
 
       RecoveryLog.Skip skip = Eventually.await("the dead master skipped, blocked by " + uid,
           Duration.ofSeconds(30),
-          () -> second.node().api().recoveries().toCompletableFuture().join().skips().stream()
+          () -> second.recoveryLog().skips().stream()
               .filter(s -> s.key().port() == M && uid.equals(s.blockingUid())).toList(),
           l -> !l.isEmpty()).get(0);
       assertEquals("DeadMaster", skip.analysisCode());

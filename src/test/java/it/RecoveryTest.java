@@ -105,7 +105,7 @@ class RecoveryTest {
   }
 
   static List<RecoveryLog.Recovery> recoveries() {
-    return orcha.node().api().recoveries().toCompletableFuture().join().recoveries();
+    return orcha.recoveryLog().recoveries();
   }
 
   static List<RecoveryLog.Recovery> recoveriesOf(int port) {
@@ -257,7 +257,7 @@ class RecoveryTest {
     sandbox.kill(promoted);
     // the skip is recorded with its reason: the block of the first recovery
     RecoveryLog.Skip skip = Eventually.await("the second failure skipped", Duration.ofSeconds(20),
-        () -> orcha.node().api().recoveries().toCompletableFuture().join().skips().stream()
+        () -> orcha.recoveryLog().skips().stream()
             .filter(s -> s.key().port() == promoted).toList(), l -> !l.isEmpty()).get(0);
     assertTrue(skip.reason().contains("recently"), skip.reason());
     assertEquals(first.start().uid(), skip.blockingUid());
@@ -276,7 +276,7 @@ class RecoveryTest {
     assertEquals("OK", orcha.get("disable-global-recoveries").get("Code").asText());
     sandbox.kill(M);
     RecoveryLog.Skip skip = Eventually.await("the failure skipped", Duration.ofSeconds(20),
-        () -> orcha.node().api().recoveries().toCompletableFuture().join().skips().stream()
+        () -> orcha.recoveryLog().skips().stream()
             .filter(s -> s.key().port() == M && s.reason().contains("disabled")).toList(),
         l -> !l.isEmpty()).get(0);
     assertEquals("DeadMaster", skip.analysisCode());
@@ -315,7 +315,7 @@ class RecoveryTest {
         .get("Code").asText());
     sandbox.kill(M);
     RecoveryLog.Skip skip = Eventually.await("the failure skipped", Duration.ofSeconds(20),
-        () -> orcha.node().api().recoveries().toCompletableFuture().join().skips().stream()
+        () -> orcha.recoveryLog().skips().stream()
             .filter(s -> s.key().port() == M && s.reason().contains("downtimed")).toList(),
         l -> !l.isEmpty()).get(0);
     assertEquals("DeadMaster", skip.analysisCode());

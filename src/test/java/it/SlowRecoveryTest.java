@@ -43,10 +43,7 @@ class SlowRecoveryTest {
         orcha.recovery.period-block = 1s
         orcha.recovery.hooks.pre-failover = ["sleep 4"]
         """);
-    assertEquals("OK", orcha.get("discover/127.0.0.1/" + M).get("Code").asText());
-    Eventually.await("4 valid", Duration.ofSeconds(20), () -> orcha.get("all-instances"),
-        a -> a.size() == 4 && java.util.stream.StreamSupport.stream(a.spliterator(), false)
-            .allMatch(i -> i.get("IsLastCheckValid").asBoolean()));
+    orcha.discoverAndAwaitValid("127.0.0.1", M, 4);
   }
 
   @AfterAll
@@ -60,7 +57,7 @@ class SlowRecoveryTest {
   }
 
   static List<RecoveryLog.Recovery> recoveries() {
-    return orcha.node().api().recoveries().toCompletableFuture().join().recoveries();
+    return orcha.recoveryLog().recoveries();
   }
 
   @Test

@@ -41,9 +41,7 @@ class UnreachableReplicaRecoveryTest {
         orcha.mysql.replication-password = repl
         orcha.recovery.master-cluster-filters = ["*"]
         """);
-    assertEquals("OK", orcha.get("discover/" + sandbox.addr(M) + "/" + M).get("Code").asText());
-    Eventually.await("four valid", Duration.ofSeconds(20), () -> orcha.get("all-instances"),
-        a -> a.size() == 4 && a.findValues("IsLastCheckValid").stream().allMatch(JsonNode::asBoolean));
+    orcha.discoverAndAwaitValid(sandbox.addr(M), M, 4);
   }
 
   @AfterAll
@@ -63,7 +61,7 @@ class UnreachableReplicaRecoveryTest {
     try {
       sandbox.kill(M);
       RecoveryLog.Recovery r = Eventually.await("the recovery of " + M, Duration.ofSeconds(30),
-          () -> orcha.node().api().recoveries().toCompletableFuture().join().recoveries(),
+          () -> orcha.recoveryLog().recoveries(),
           l -> !l.isEmpty() && l.get(0).ended()).get(0);
       assertTrue(r.resolution().successful(), r.toString());
       int promoted = r.resolution().successor().port();

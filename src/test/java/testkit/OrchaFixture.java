@@ -88,6 +88,22 @@ public final class OrchaFixture implements AutoCloseable {
     }
   }
 
+  /** Discovers from {@code host:port} and waits until {@code count} servers are known and valid. */
+  public void discoverAndAwaitValid(String host, int port, int count) {
+    JsonNode r = get("discover/" + host + "/" + port);
+    if (!"OK".equals(r.path("Code").asText())) {
+      throw new AssertionError("discover " + host + ":" + port + " → " + r);
+    }
+    Eventually.await(count + " servers valid", Duration.ofSeconds(20), () -> get("all-instances"),
+        a -> a.size() == count
+            && a.findValues("IsLastCheckValid").stream().allMatch(JsonNode::asBoolean));
+  }
+
+  /** The node's recovery log: recoveries oldest first, and the skips. */
+  public actors.recovery.RecoveryLog.State recoveryLog() {
+    return node.api().recoveries().toCompletableFuture().join();
+  }
+
   @Override
   public void close() {
     node.close();

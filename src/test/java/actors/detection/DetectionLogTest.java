@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import java.time.Clock;
+import testkit.MovingClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -38,26 +38,6 @@ class DetectionLogTest {
     testKit.shutdownTestKit();
   }
 
-  /** A clock the test moves. */
-  static final class MovingClock extends Clock {
-    Instant now = T0;
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   static DetectionLog.Candidate candidate(String code) {
     // a real analysis entry of a single dead master, so events carry the full record
     var observed = new topology.ObservedInstance(KEY,
@@ -71,7 +51,7 @@ class DetectionLogTest {
 
   @Test
   void oneRegistrationPerFailurePerPeriod() {
-    MovingClock clock = new MovingClock();
+    MovingClock clock = new MovingClock(T0);
     var kit = EventSourcedBehaviorTestKit.<DetectionLog.Command, DetectionLog.Event, DetectionLog.State>create(
         testKit.system(), DetectionLog.create(clock));
     Duration block = Duration.ofMinutes(60);

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import java.time.Clock;
+import testkit.MovingClock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
@@ -41,25 +41,6 @@ class RecoveryLogTest {
     testKit.shutdownTestKit();
   }
 
-  static final class MovingClock extends Clock {
-    Instant now = T0;
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   static ReplicationAnalysis entry() {
     var observed = new topology.ObservedInstance(MASTER,
         topology.Instance.builder(MASTER).serverId(1).flavor(topology.Flavor.MARIADB).build(),
@@ -86,7 +67,7 @@ class RecoveryLogTest {
 
   @Test
   void oneRunningRecoveryPerClusterUntilResolved() {
-    MovingClock clock = new MovingClock();
+    MovingClock clock = new MovingClock(T0);
     var kit = kit(clock);
     var first = kit.<StatusReply<RecoveryLog.Recovery>>runCommand(
         r -> new RecoveryLog.Register(start("u1", "c1"), r));
@@ -120,7 +101,7 @@ class RecoveryLogTest {
 
   @Test
   void interruptedRecoveryIsResolvedOnRestartAndNotRunAgain() {
-    MovingClock clock = new MovingClock();
+    MovingClock clock = new MovingClock(T0);
     var kit = kit(clock);
     kit.<StatusReply<RecoveryLog.Recovery>>runCommand(r -> new RecoveryLog.Register(start("u1", "c1"), r));
     kit.runCommand(new RecoveryLog.AddStep("u1", "planned", "promote 127.0.0.1:10112"));
@@ -140,7 +121,7 @@ class RecoveryLogTest {
 
   @Test
   void acknowledgementBySelectorAndSkipsRecordedOnce() {
-    MovingClock clock = new MovingClock();
+    MovingClock clock = new MovingClock(T0);
     var kit = kit(clock);
     for (String c : List.of("c1", "c2")) {
       String uid = "u-" + c;
