@@ -172,7 +172,12 @@ class RecoveryBenchmark {
   /** Milliseconds from the kill to the end of each phase of the recovery's timeline. */
   static Map<String, Long> phases(RecoveryLog.Recovery r, Instant killedAt) {
     Map<String, Long> out = new java.util.LinkedHashMap<>();
-    out.put("registered (detected + decided)", ms(killedAt, r.startedAt()));
+    for (RecoveryLog.Step s : r.steps()) {
+      if (s.phase().equals("detected")) {
+        out.put("detected (DeadMaster in the analysis)", ms(killedAt, s.at()));
+      }
+    }
+    out.put("registered (decided, in the log)", ms(killedAt, r.startedAt()));
     for (RecoveryLog.Step s : r.steps()) {
       String phase = s.phase().startsWith("promote ") ? "promoted"
           : s.phase().startsWith("catch up ") ? "caught up" : s.phase();
@@ -255,8 +260,9 @@ class RecoveryBenchmark {
     r.add("|---|---|---|");
     r.addAll(runs.get(runs.size() - 1).steps());
     r.add("");
-    r.add("Phases: registered = the failure detected (connection reset → emergent probes → "
-        + "DeadMaster) and the recovery decided and written to the log; re-read = the failed "
+    r.add("Phases: detected = the first analysis showing DeadMaster (connection reset → "
+        + "emergent probes of the replicas → DeadMaster); registered = the recovery decided by "
+        + "policy and written to the recovery log; re-read = the failed "
         + "server and its replicas probed again (the dead one answers connection refused at once); "
         + "planned = the promotion planned on that fresh picture; promoted = the new master's "
         + "replication reset and read_only=0; replicas re-pointed = the siblings moved below it "

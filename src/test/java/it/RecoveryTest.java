@@ -205,9 +205,16 @@ class RecoveryTest {
         + promoted, lines.get(1));
     assertEquals("post DeadMaster true " + r.start().uid(), lines.get(2));
 
-    // the timeline: registered → re-read → planned → promoted → re-pointed → resolved
+    // the timeline: detected → registered → re-read → planned → promoted → re-pointed → hooks
+    // → resolved, in time order
     List<String> phases = r.steps().stream().map(RecoveryLog.Step::phase).toList();
-    assertEquals("registered", phases.get(0));
+    assertEquals(List.of("detected", "registered", "re-read"), phases.subList(0, 3));
+    assertTrue(phases.contains("PreFailoverProcesses"), phases.toString());
+    assertTrue(phases.indexOf("replicas re-pointed") < phases.indexOf("PostMasterFailoverProcesses"),
+        phases.toString());
+    for (int i = 1; i < r.steps().size(); i++) {
+      assertTrue(!r.steps().get(i).at().isBefore(r.steps().get(i - 1).at()), r.steps().toString());
+    }
     assertTrue(phases.contains("replicas re-pointed"), phases.toString());
     assertEquals("resolved", phases.get(phases.size() - 1), phases.toString());
   }

@@ -54,8 +54,8 @@ public final class RecoveryCoordinator {
 
   private record ControlChanged(ControlState.Snapshot control) implements Command {}
 
-  private record Decide(List<ReplicationAnalysis> entries, RecoveryLog.State log, Throwable error)
-      implements Command {}
+  private record Decide(List<ReplicationAnalysis> entries, Instant seenAt, RecoveryLog.State log,
+      Throwable error) implements Command {}
 
   private record Looked(Recover recover, Optional<ReplicationAnalysis> entry,
       RecoveryLog.State log, Throwable error) implements Command {}
@@ -67,7 +67,8 @@ public final class RecoveryCoordinator {
 
   /** A recovery decided and being registered. {@code replyTo} is null for automated ones. */
   private record Pending(String uid, String clusterName, RecoveryDecision decision,
-      RecoveryProcedure.Request request, ActorRef<StatusReply<RecoveryLog.Recovery>> replyTo) {}
+      RecoveryProcedure.Request request, Instant detectedAt,
+      ActorRef<StatusReply<RecoveryLog.Recovery>> replyTo) {}
 
   /** Everything a coordinator works with, built by the node hosting it. */
   public record Deps(Supplier<RecoverySettings> settings, RecoveryProcedure procedure,
@@ -190,7 +191,8 @@ public final class RecoveryCoordinator {
       next = next.hold(c);
     }
     List<ReplicationAnalysis> entries = List.copyOf(byCluster.values());
-    ctx.pipeToSelf(readLog(), (log, err) -> new Decide(entries, log, err));
+    Instant seenAt = m.result().at();
+    ctx.pipeToSelf(readLog(), (log, err) -> new Decide(entries, seenAt, log, err));
     return behavior(next);
   }
 
@@ -222,7 +224,7 @@ public final class RecoveryCoordinator {
       RecoveryProcedure.Request req = new RecoveryProcedure.Request(
           RecoveryProcedure.Kind.AUTOMATED, a.key(), InstanceKey.NONE, a, false, "",
           deps.nodeName());
-      register(new Pending(newUid(now), cluster, d, req, null));
+      register(new Pending(newUid(now), cluster, d, req, m.seenAt(), null));
     }
     return behavior(next);
   }
@@ -303,7 +305,7 @@ public final class RecoveryCoordinator {
     RecoveryProcedure.Request forced = new RecoveryProcedure.Request(req.kind(), req.failed(),
         req.candidate(), entry, req.skipProcesses(), hint.isEmpty() ? req.commandHint() : hint,
         req.user());
-    register(new Pending(newUid(now), cluster, d, forced, replyTo));
+    register(new Pending(newUid(now), cluster, d, forced, null, replyTo));
     return behavior(state.hold(cluster));
   }
 
@@ -313,7 +315,7 @@ public final class RecoveryCoordinator {
         a.clusterDetails().alias(), p.decision().type().name(), a.analysis().name(),
         p.request().commandHint(), p.decision().forced(), a, deps.nodeName(), 0);
     ctx.askWithStatus(RecoveryLog.Recovery.class, deps.log(), deps.askTimeout(),
-        r -> new RecoveryLog.Register(start, r),
+        r -> new RecoveryLog.Register(start, p.detectedAt(), r),
         (rec, err) -> new Registered(p, err == null ? StatusReply.success(rec) : StatusReply.error(err)));
   }
 

@@ -40,8 +40,17 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
 
   public sealed interface Command extends CborSerializable {}
 
-  /** Registers a recovery; refused (error) while one of the cluster is unresolved. */
-  public record Register(Start start, ActorRef<StatusReply<Recovery>> replyTo) implements Command {}
+  /**
+   * Registers a recovery; refused (error) while one of the cluster is unresolved.
+   * {@code detectedAt}: when the analysis first showed the failure (the timeline's first step;
+   * null for manual requests).
+   */
+  public record Register(Start start, Instant detectedAt, ActorRef<StatusReply<Recovery>> replyTo)
+      implements Command {
+    public Register(Start start, ActorRef<StatusReply<Recovery>> replyTo) {
+      this(start, null, replyTo);
+    }
+  }
 
   public record AddStep(String uid, String phase, String message) implements Command {}
 
@@ -227,9 +236,15 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
           + c.start().clusterName() + " is already running: " + running.get().start().uid()));
     }
     Instant now = clock.instant();
-    Recovery r = new Recovery(s.lastId() + 1, c.start(), now,
-        List.of(new Step(1, now, "registered", "registered " + c.start().analysisCode() + " on "
-            + c.start().failedKey() + " by " + nodeName)), null, null, false, "", null, "");
+    List<Step> steps = new ArrayList<>();
+    if (c.detectedAt() != null && !c.detectedAt().isAfter(now)) {
+      steps.add(new Step(1, c.detectedAt(), "detected", c.start().analysisCode() + " on "
+          + c.start().failedKey() + " seen in the analysis"));
+    }
+    steps.add(new Step(steps.size() + 1, now, "registered", "registered "
+        + c.start().analysisCode() + " on " + c.start().failedKey() + " by " + nodeName));
+    Recovery r = new Recovery(s.lastId() + 1, c.start(), now, steps, null, null, false, "", null,
+        "");
     return Effect().persist(new RecoveryRegistered(r)).thenReply(c.replyTo(), st -> StatusReply.success(r));
   }
 

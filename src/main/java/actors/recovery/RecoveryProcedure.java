@@ -372,7 +372,7 @@ public final class RecoveryProcedure {
       InstanceKey successor, List<InstanceKey> lost) {
     HookEvent event = event(ctx, s, successor, lost);
     return ports.hooks(hook, event).thenApply(r -> {
-      r.lines().forEach(l -> ports.step(ctx.uid, "hooks", l));
+      r.lines().forEach(l -> ports.step(ctx.uid, hook.configName(), l));
       return r;
     });
   }

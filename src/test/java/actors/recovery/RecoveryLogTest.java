@@ -81,8 +81,12 @@ class RecoveryLogTest {
     assertTrue(same.hasNoEvents());
 
     var other = kit.<StatusReply<RecoveryLog.Recovery>>runCommand(
-        r -> new RecoveryLog.Register(start("u3", "c2"), r));
+        r -> new RecoveryLog.Register(start("u3", "c2"), T0.minusMillis(200), r));
     assertEquals(2, other.reply().getValue().id(), "another cluster recovers at the same time");
+    List<RecoveryLog.Step> timeline = other.reply().getValue().steps();
+    assertEquals("detected", timeline.get(0).phase(), "the timeline starts when it was seen");
+    assertEquals(T0.minusMillis(200), timeline.get(0).at());
+    assertEquals("registered", timeline.get(1).phase());
 
     clock.now = T0.plusMillis(300);
     kit.runCommand(new RecoveryLog.AddStep("u1", "promoted", "127.0.0.1:10112 writable"));
