@@ -51,6 +51,10 @@ class RecoveryBenchmark {
         orcha.recovery.master-cluster-filters = ["*"]
         orcha.recovery.period-block = 1s
         """)) {
+      long started = System.nanoTime();
+      // a new node's coordinator acts only after 3 × the poll interval (the picture settles)
+      Eventually.await("the coordinator's start delay over", Duration.ofSeconds(10),
+          () -> System.nanoTime() - started > Duration.ofMillis(4000).toNanos());
       for (int run = 0; run < RUNS; run++) {
         int base = M + run * 4;
         try (Sandbox sandbox = Sandbox.up("bench-recovery-" + run, base, 4, "star")) {

@@ -52,6 +52,9 @@ public final class RecoveryCoordinator {
 
   private record Analyzed(TopologyView.AnalysisResult result) implements Command {}
 
+  /** The start delay is over: look at the current analysis now rather than at the next one. */
+  private enum StartDelayOver implements Command { INSTANCE }
+
   private record ControlChanged(ControlState.Snapshot control) implements Command {}
 
   private record Decide(List<ReplicationAnalysis> entries, Instant seenAt, RecoveryLog.State log,
@@ -80,19 +83,24 @@ public final class RecoveryCoordinator {
    * @param held clusters (by name) decided, registering or recovering: nothing else starts there
    * @param waiting who asked for a manual recovery, by uid
    */
-  private record State(ControlState.Snapshot control, boolean controlSeen, Set<String> held,
-      Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> waiting) {
+  private record State(boolean open, ControlState.Snapshot control, boolean controlSeen,
+      Set<String> held, Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> waiting) {
+
+    /** The start delay is over: automated recovery acts from now on. */
+    State opened() {
+      return new State(true, control, controlSeen, held, waiting);
+    }
 
     State hold(String cluster) {
       Set<String> h = new HashSet<>(held);
       h.add(cluster);
-      return new State(control, controlSeen, Set.copyOf(h), waiting);
+      return new State(open, control, controlSeen, Set.copyOf(h), waiting);
     }
 
     State release(String cluster) {
       Set<String> h = new HashSet<>(held);
       h.remove(cluster);
-      return new State(control, controlSeen, Set.copyOf(h), waiting);
+      return new State(open, control, controlSeen, Set.copyOf(h), waiting);
     }
 
     State waitFor(String uid, ActorRef<StatusReply<RecoveryLog.Recovery>> replyTo) {
@@ -101,17 +109,17 @@ public final class RecoveryCoordinator {
       }
       Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> w = new HashMap<>(waiting);
       w.put(uid, replyTo);
-      return new State(control, controlSeen, held, Map.copyOf(w));
+      return new State(open, control, controlSeen, held, Map.copyOf(w));
     }
 
     State answered(String uid) {
       Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> w = new HashMap<>(waiting);
       w.remove(uid);
-      return new State(control, controlSeen, held, Map.copyOf(w));
+      return new State(open, control, controlSeen, held, Map.copyOf(w));
     }
 
     State withControl(ControlState.Snapshot c) {
-      return new State(c, true, held, waiting);
+      return new State(open, c, true, held, waiting);
     }
   }
 
@@ -122,27 +130,32 @@ public final class RecoveryCoordinator {
           ctx.messageAdapter(TopologyView.AnalysisResult.class, Analyzed::new)));
       deps.control().tell(new ControlState.Subscribe(
           ctx.messageAdapter(ControlState.Snapshot.class, ControlChanged::new)));
-      Instant startedAt = deps.clock().instant();
       ctx.getLog().info("recovery coordinator running on {}", deps.nodeName());
-      return new RecoveryCoordinator(ctx, deps, startedAt)
-          .behavior(new State(ControlState.Snapshot.EMPTY, false, Set.of(), Map.of()));
+      ctx.scheduleOnce(deps.startDelay(), ctx.getSelf(), StartDelayOver.INSTANCE);
+      return new RecoveryCoordinator(ctx, deps)
+          .behavior(new State(false, ControlState.Snapshot.EMPTY, false, Set.of(), Map.of()));
     });
   }
 
   private final ActorContext<Command> ctx;
   private final Deps deps;
-  private final Instant startedAt;
-
-  private RecoveryCoordinator(ActorContext<Command> ctx, Deps deps, Instant startedAt) {
+  private RecoveryCoordinator(ActorContext<Command> ctx, Deps deps) {
     this.ctx = ctx;
     this.deps = deps;
-    this.startedAt = startedAt;
   }
 
   private Behavior<Command> behavior(State state) {
     return Behaviors.receive(Command.class)
         .onMessage(ControlChanged.class, m -> onControlChanged(state, m))
         .onMessage(Analyzed.class, m -> onAnalyzed(state, m))
+        .onMessage(StartDelayOver.class, m -> {
+          ctx.pipeToSelf(AskPattern.<TopologyView.Command, TopologyView.AnalysisResult>ask(
+                  deps.view(), TopologyView.GetAnalysis::new, deps.askTimeout(),
+                  ctx.getSystem().scheduler()),
+              (result, err) -> new Analyzed(result != null ? result : new TopologyView.AnalysisResult(
+                  topology.TopologySnapshot.EMPTY, List.of(), deps.clock().instant())));
+          return behavior(state.opened());
+        })
         .onMessage(Decide.class, m -> onDecide(state, m))
         .onMessage(Recover.class, m -> onRecover(state, m))
         .onMessage(Looked.class, m -> onLooked(state, m))
@@ -173,7 +186,7 @@ public final class RecoveryCoordinator {
 
   /** Entries that may lead to a recovery, of clusters not held; then the log is read. */
   private Behavior<Command> onAnalyzed(State state, Analyzed m) {
-    if (deps.clock().instant().isBefore(startedAt.plus(deps.startDelay()))) {
+    if (!state.open()) {
       return Behaviors.same(); // a new coordinator first lets the picture settle
     }
     Map<String, ReplicationAnalysis> byCluster = new LinkedHashMap<>();
