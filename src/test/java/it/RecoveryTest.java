@@ -54,6 +54,7 @@ class RecoveryTest {
         orcha.recovery.master-cluster-filters = ["*"]
         orcha.recovery.intermediate-master-cluster-filters = ["*"]
         orcha.recovery.period-block = 3600s
+        orcha.recovery.recover-non-writeable-master = true
         orcha.recovery.hooks.pre-failover = ["echo pre {failureType} {failedHost}:{failedPort} >> %1$s", "test ! -e %1$s.fail-pre"]
         orcha.recovery.hooks.post-master-failover = ["echo post-master {failedHost}:{failedPort} {successorHost}:{successorPort} {failureClusterAlias} {countReplicas} $ORC_SUCCESSOR_HOST:$ORC_SUCCESSOR_PORT >> %1$s"]
         orcha.recovery.hooks.post-intermediate-master-failover = ["echo post-im {failedHost}:{failedPort} {successorHost}:{successorPort} >> %1$s"]
@@ -376,6 +377,17 @@ class RecoveryTest {
           () -> sandbox.sql(p, "SELECT COUNT(*) FROM app.t WHERE v = '" + v + "'"), n -> n.equals("1"));
     }
     assertTrue(orcha.get("instance/127.0.0.1/" + M).get("IsDowntimed").asBoolean());
+  }
+
+  @Test
+  void readOnlyMasterIsMadeWritable() {
+    shape("star", 4);
+    sandbox.sql(M, "SET GLOBAL read_only = 1");
+    RecoveryLog.Recovery r = awaitRecovered(M);
+    assertEquals("NoWriteableMasterStructureWarning", r.start().analysisCode(), r.toString());
+    assertTrue(r.resolution().successful(), r.toString());
+    assertEquals(M, r.resolution().successor().port(), "the master itself");
+    assertEquals("0", sandbox.sql(M, "SELECT @@global.read_only"));
   }
 
   /** Clean-up shared with the refactoring tests. */
