@@ -36,6 +36,9 @@ final class MetaRoutes {
     t.add("routed-leader-check", this::leaderCheck);
     t.add("raft-health", this::raftHealth);
     t.add("raft-state", this::raftState);
+    t.add("raft-leader", r -> done(ApiReply.string(api.raftView().leader())));
+    t.add("raft-peers", r -> done(ApiReply.json(ApiJson.strings(api.raftView().peers()))));
+    t.add("raft-status", this::raftStatus);
     t.add("lb-check", this::ok);
     t.add("_ping", this::ok);
     t.add("reload-configuration", this::reloadConfiguration);
@@ -68,14 +71,28 @@ final class MetaRoutes {
     return done(new ApiReply(status, ApiJson.text("Not leader")));
   }
 
-  /** orcha is always clustered: healthy while the node is. */
+  /** Healthy while the node is Up in a majority of the orcha cluster (Leader or Follower). */
   private CompletionStage<ApiReply> raftHealth(ApiRequest req) {
-    return api.health().thenApply(h ->
-        h.healthy() ? ApiReply.string("healthy") : ApiReply.error("unhealthy"));
+    return done(api.raftView().partOfQuorum() ? ApiReply.string("healthy")
+        : ApiReply.error("unhealthy"));
   }
 
   private CompletionStage<ApiReply> raftState(ApiRequest req) {
-    return done(ApiReply.string(api.isLeader() ? "Leader" : "Follower"));
+    return done(ApiReply.string(api.raftView().state()));
+  }
+
+  private CompletionStage<ApiReply> raftStatus(ApiRequest req) {
+    RaftView v = api.raftView();
+    ObjectNode n = JsonNodeFactory.instance.objectNode();
+    n.put("RaftBind", v.self());
+    n.put("RaftAdvertise", v.self());
+    n.put("State", v.state());
+    n.put("Healthy", v.partOfQuorum());
+    n.put("IsPartOfQuorum", v.partOfQuorum());
+    n.put("Leader", v.leader());
+    n.put("LeaderURI", "");
+    n.set("Peers", ApiJson.strings(v.peers()));
+    return done(ApiReply.json(n));
   }
 
   private CompletionStage<ApiReply> ok(ApiRequest req) {

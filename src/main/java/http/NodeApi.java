@@ -147,4 +147,9 @@ public interface NodeApi {
 
   /** Whether this node is the leader (hosts the recovery singleton and sees a majority). */
   boolean isLeader();
+
+  /** This node's view of the orcha cluster (raft-* endpoints). */
+  default RaftView raftView() {
+    return new RaftView("", isLeader() ? "Leader" : "Follower", "", java.util.List.of(), true);
+  }
 }

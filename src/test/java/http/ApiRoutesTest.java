@@ -297,6 +297,26 @@ class ApiRoutesTest extends ApiTestBase {
     assertEquals("\"Follower\"", get("/api/raft-state").body());
     API.health = new NodeHealth(false, "orcha-1", "t", false, "sqlite", "backend down");
     assertEquals("unhealthy", error("/api/raft-health"));
+    assertEquals("\"Candidate\"", get("/api/raft-state").body());
+  }
+
+  @Test
+  void raftLeaderPeersAndStatus() {
+    API.raft = new RaftView("127.0.0.1:10009", "Follower", "127.0.0.1:10008",
+        List.of("127.0.0.1:10008", "127.0.0.1:10009", "127.0.0.1:10010"), true);
+    try {
+      assertEquals("\"127.0.0.1:10008\"", get("/api/raft-leader").body());
+      assertEquals("[\"127.0.0.1:10008\",\"127.0.0.1:10009\",\"127.0.0.1:10010\"]",
+          get("/api/raft-peers").body());
+      JsonNode status = bare("/api/raft-status");
+      assertEquals("127.0.0.1:10009", status.get("RaftBind").asText());
+      assertEquals("Follower", status.get("State").asText());
+      assertTrue(status.get("IsPartOfQuorum").asBoolean());
+      assertEquals("127.0.0.1:10008", status.get("Leader").asText());
+      assertEquals(3, status.get("Peers").size());
+    } finally {
+      API.raft = null;
+    }
   }
 
   @Test

@@ -19,6 +19,20 @@ class InMemoryNodeApi implements NodeApi {
   volatile ApiSettings settings = defaultSettings();
   volatile TopologySnapshot snapshot = TopologySnapshot.EMPTY;
   volatile boolean leader = true;
+
+  /** The raft view served; derived from {@code leader} and {@code health} when null. */
+  volatile RaftView raft;
+
+  @Override
+  public RaftView raftView() {
+    RaftView r = raft;
+    if (r != null) {
+      return r;
+    }
+    boolean quorum = health.healthy();
+    return new RaftView("127.0.0.1:10008", !quorum ? "Candidate" : leader ? "Leader" : "Follower",
+        quorum ? "127.0.0.1:10008" : "", java.util.List.of("127.0.0.1:10008"), quorum);
+  }
   volatile NodeHealth health = new NodeHealth(true, "orcha-1", "token-1", true, "sqlite", "");
   /** When set, every asynchronous call fails with it. */
   volatile Throwable failure;

@@ -365,4 +365,9 @@ public final class NodeApiImpl implements NodeApi {
   public boolean isLeader() {
     return leadership.isLeader();
   }
+
+  @Override
+  public http.RaftView raftView() {
+    return leadership.view();
+  }
 }

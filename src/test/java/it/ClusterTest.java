@@ -1,0 +1,109 @@
+package it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import testkit.Eventually;
+import testkit.OrchaFixture;
+
+/**
+ * Three orcha nodes on loopback (three actor systems in this JVM, each with its own SQLite
+ * file): they form one cluster with exactly one leader that every node names; when the leader
+ * dies without leaving (a crash), the survivors — still a majority — agree on a new one.
+ */
+@Tag("cluster")
+class ClusterTest {
+
+  static final int BASE = 10091;
+  static final String NODES = "[\"127.0.0.1:10091\", \"127.0.0.1:10092\", \"127.0.0.1:10093\"]";
+
+  @TempDir
+  Path tmp;
+
+  final List<OrchaFixture> nodes = new ArrayList<>();
+
+  @AfterEach
+  void stopAll() {
+    for (OrchaFixture n : nodes) {
+      try {
+        n.close();
+      } catch (RuntimeException e) {
+        // already stopped by the test
+      }
+    }
+  }
+
+  OrchaFixture start(int i) {
+    OrchaFixture n = OrchaFixture.start(OrchaFixture.baseHocon(tmp.resolve("node" + i + ".db")) + """
+        orcha.cluster.bind = "127.0.0.1:%d"
+        orcha.cluster.nodes = %s
+        # a stopped node does not leave the cluster: what a crash looks like to the others
+        pekko.coordinated-shutdown.run-by-actor-system-terminate = off
+        """.formatted(BASE + i, NODES));
+    nodes.add(n);
+    return n;
+  }
+
+  static boolean leads(OrchaFixture n) {
+    return n.raw("leader-check").statusCode() == 200;
+  }
+
+  /** The one node answering 200 on leader-check, once every live node names it as leader. */
+  static OrchaFixture awaitOneLeader(List<OrchaFixture> live, Duration within) {
+    return Eventually.await("exactly one leader named by every node", within, () -> {
+      List<OrchaFixture> leaders = live.stream().filter(ClusterTest::leads).toList();
+      if (leaders.size() != 1) {
+        return null;
+      }
+      String named = leaders.get(0).get("raft-leader").asText();
+      for (OrchaFixture n : live) {
+        if (!n.get("raft-leader").asText().equals(named)
+            || !n.get("raft-health").asText().equals("healthy")) {
+          return null;
+        }
+      }
+      return leaders.get(0);
+    }, l -> l != null);
+  }
+
+  @Test
+  void oneLeaderAndANewOneWhenItCrashes() {
+    for (int i = 0; i < 3; i++) {
+      start(i);
+    }
+    OrchaFixture leader = awaitOneLeader(nodes, Duration.ofSeconds(60));
+    JsonNode peers = leader.get("raft-peers");
+    assertEquals(3, peers.size(), peers.toString());
+    assertEquals("Leader", leader.get("raft-state").asText());
+    JsonNode status = leader.get("raft-status");
+    assertEquals(status.get("RaftBind").asText(), status.get("Leader").asText());
+    for (OrchaFixture n : nodes) {
+      if (n != leader) {
+        assertEquals("Follower", n.get("raft-state").asText());
+        assertEquals(404, n.raw("leader-check").statusCode());
+      }
+    }
+
+    String old = leader.get("raft-leader").asText();
+    long t0 = System.nanoTime();
+    leader.node().system().terminate(); // no graceful leave
+    leader.node().awaitTermination(Duration.ofSeconds(30));
+    List<OrchaFixture> survivors = nodes.stream().filter(n -> n != leader).toList();
+    OrchaFixture next = awaitOneLeader(survivors, Duration.ofSeconds(90));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    String now = next.get("raft-leader").asText();
+    assertTrue(!now.equals(old), "a different leader: " + now);
+    System.out.println("new leader " + now + " after " + ms + " ms");
+    Eventually.await("the crashed node removed from the peers", Duration.ofSeconds(30),
+        () -> next.get("raft-peers"), p -> p.size() == 2 && !p.toString().contains(old));
+  }
+}
