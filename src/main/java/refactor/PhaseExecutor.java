@@ -27,6 +27,17 @@ public final class PhaseExecutor {
     void step(String phase, PlanStep step, boolean succeeded, String message);
   }
 
+  /**
+   * Asked before every step that touches a server: a failed stage means the step must not be
+   * taken (the leader lost its fence), and the whole run stops with that failure.
+   */
+  @FunctionalInterface
+  public interface Gate {
+    CompletionStage<Void> beforeStep(PlanStep step);
+
+    Gate OPEN = step -> CompletableFuture.completedFuture(null);
+  }
+
   /** What running the phases did. */
   public record Result(boolean aborted, List<String> errors, List<InstanceKey> failedMoves) {}
 
@@ -48,6 +59,15 @@ public final class PhaseExecutor {
 
   public CompletionStage<Result> run(List<PromotionPlan.Phase> phases, List<PlanStep> onAbort,
       Listener listener) {
+    return run(phases, onAbort, listener, Gate.OPEN);
+  }
+
+  /**
+   * Runs the phases; every step first passes {@code gate}. A gate that fails fails the run
+   * (exceptionally, with the gate's error): no later step is taken, not even the abort steps.
+   */
+  public CompletionStage<Result> run(List<PromotionPlan.Phase> phases, List<PlanStep> onAbort,
+      Listener listener, Gate gate) {
     List<String> errors = Collections.synchronizedList(new ArrayList<>());
     List<InstanceKey> failedMoves = Collections.synchronizedList(new ArrayList<>());
     boolean[] aborted = {false};
@@ -58,14 +78,14 @@ public final class PhaseExecutor {
           return CompletableFuture.completedFuture(null);
         }
         if (phase instanceof PromotionPlan.Phase.Ordered o) {
-          return ordered(o.name(), o.steps(), listener, errors).thenAccept(ok -> {
+          return ordered(o.name(), o.steps(), listener, errors, gate).thenAccept(ok -> {
             if (!ok && o.abortOnFailure()) {
               aborted[0] = true;
             }
           });
         }
         PromotionPlan.Phase.Parallel p = (PromotionPlan.Phase.Parallel) phase;
-        return moves(p, listener, errors, failedMoves).thenAccept(allOk -> {
+        return moves(p, listener, errors, failedMoves, gate).thenAccept(allOk -> {
           if (!allOk && p.abortIfAnyFails()) {
             aborted[0] = true;
           }
@@ -73,21 +93,21 @@ public final class PhaseExecutor {
       });
     }
     return chain.thenCompose(v -> aborted[0] && !onAbort.isEmpty()
-            ? ordered("abort", onAbort, listener, new ArrayList<>()).thenApply(x -> (Void) null)
+            ? ordered("abort", onAbort, listener, new ArrayList<>(), gate).thenApply(x -> (Void) null)
             : CompletableFuture.<Void>completedFuture(null))
         .thenApply(v -> new Result(aborted[0], List.copyOf(errors), List.copyOf(failedMoves)));
   }
 
   /** Steps in order; stops at the first failure; completes with whether all succeeded. */
   private CompletionStage<Boolean> ordered(String phase, List<PlanStep> steps, Listener listener,
-      List<String> errors) {
+      List<String> errors, Gate gate) {
     CompletionStage<Boolean> chain = CompletableFuture.completedFuture(true);
     for (PlanStep step : steps) {
       chain = chain.thenCompose(ok -> {
         if (!ok) {
           return CompletableFuture.completedFuture(false);
         }
-        return runner.run(step).thenApply(r -> {
+        return gate.beforeStep(step).thenCompose(v -> runner.run(step)).thenApply(r -> {
           listener.step(phase, step, r.succeeded(), r.message());
           if (!r.succeeded()) {
             errors.add(r.message());
@@ -101,15 +121,15 @@ public final class PhaseExecutor {
 
   /** Independent moves; concurrent when the phase allows. Completes with whether all moved. */
   private CompletionStage<Boolean> moves(PromotionPlan.Phase.Parallel p, Listener listener,
-      List<String> errors, List<InstanceKey> failedMoves) {
+      List<String> errors, List<InstanceKey> failedMoves, Gate gate) {
     List<CompletableFuture<Boolean>> all = new ArrayList<>();
     CompletionStage<Boolean> sequential = CompletableFuture.completedFuture(true);
     for (MovePlan move : p.moves()) {
       if (p.concurrent()) {
-        all.add(oneMove(p.name(), move, listener, errors, failedMoves).toCompletableFuture());
+        all.add(oneMove(p.name(), move, listener, errors, failedMoves, gate).toCompletableFuture());
       } else {
         sequential = sequential.thenCompose(prev ->
-            oneMove(p.name(), move, listener, errors, failedMoves).thenApply(ok -> prev && ok));
+            oneMove(p.name(), move, listener, errors, failedMoves, gate).thenApply(ok -> prev && ok));
       }
     }
     if (!p.concurrent()) {
@@ -120,14 +140,15 @@ public final class PhaseExecutor {
   }
 
   private CompletionStage<Boolean> oneMove(String phase, MovePlan move, Listener listener,
-      List<String> errors, List<InstanceKey> failedMoves) {
-    return ordered(phase, move.steps(), listener, errors).thenCompose(ok -> {
+      List<String> errors, List<InstanceKey> failedMoves, Gate gate) {
+    return ordered(phase, move.steps(), listener, errors, gate).thenCompose(ok -> {
       if (ok) {
         return CompletableFuture.completedFuture(true);
       }
       failedMoves.add(move.replica());
       // a replica that could not move: let it replicate again where it is
-      return runner.run(new PlanStep.StartReplication(move.replica())).thenApply(r -> false);
+      PlanStep restart = new PlanStep.StartReplication(move.replica());
+      return gate.beforeStep(restart).thenCompose(v -> runner.run(restart)).thenApply(r -> false);
     });
   }
 }

@@ -1,6 +1,7 @@
 package it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +9,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import actors.cluster.Fencer;
+import actors.cluster.Incarnation;
+import testkit.Sandbox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -19,11 +25,14 @@ import testkit.OrchaFixture;
  * Three orcha nodes on loopback (three actor systems in this JVM, each with its own SQLite
  * file): they form one cluster with exactly one leader that every node names; when the leader
  * dies without leaving (a crash), the survivors — still a majority — agree on a new one.
+ * Fencing: a newer incarnation claimed from a majority fences an older one out, and a leader
+ * that cannot get a majority's acknowledgement changes no server.
  */
-@Tag("cluster")
+@Tag("sandbox")
 class ClusterTest {
 
   static final int BASE = 10091;
+  static final int SB = 10891;
   static final String NODES = "[\"127.0.0.1:10091\", \"127.0.0.1:10092\", \"127.0.0.1:10093\"]";
 
   @TempDir
@@ -46,6 +55,8 @@ class ClusterTest {
     OrchaFixture n = OrchaFixture.start(OrchaFixture.baseHocon(tmp.resolve("node" + i + ".db")) + """
         orcha.cluster.bind = "127.0.0.1:%d"
         orcha.cluster.nodes = %s
+        orcha.mysql.replication-user = repl
+        orcha.mysql.replication-password = repl
         # a stopped node does not leave the cluster: what a crash looks like to the others
         pekko.coordinated-shutdown.run-by-actor-system-terminate = off
         """.formatted(BASE + i, NODES));
@@ -75,12 +86,62 @@ class ClusterTest {
     }, l -> l != null);
   }
 
-  @Test
-  void oneLeaderAndANewOneWhenItCrashes() {
+  OrchaFixture startThree() {
     for (int i = 0; i < 3; i++) {
       start(i);
     }
-    OrchaFixture leader = awaitOneLeader(nodes, Duration.ofSeconds(60));
+    return awaitOneLeader(nodes, Duration.ofSeconds(60));
+  }
+
+  static void crash(OrchaFixture n) {
+    n.node().system().terminate(); // no graceful leave
+    n.node().awaitTermination(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aNewerIncarnationFencesTheOlderOneOut() throws Exception {
+    startThree();
+    Fencer a = new Fencer(nodes.get(0).node().system(), Duration.ofSeconds(2));
+    Fencer b = new Fencer(nodes.get(1).node().system(), Duration.ofSeconds(2));
+    Incarnation first = Eventually.await("a claims", Duration.ofSeconds(20),
+        () -> a.claim().toCompletableFuture().join(), i -> i != null);
+    a.hold(first).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    Incarnation second = b.claim().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertTrue(first.olderThan(second), first + " then " + second);
+    ExecutionException lost = assertThrows(ExecutionException.class,
+        () -> a.hold(first).toCompletableFuture().get(5, TimeUnit.SECONDS));
+    assertTrue(lost.getCause() instanceof Fencer.FenceLost, lost.toString());
+    assertTrue(lost.getCause().getMessage().contains("a majority is 2"), lost.getCause().getMessage());
+    b.hold(second).toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aLeaderWithoutAMajorityChangesNoServer() {
+    OrchaFixture leader = startThree();
+    try (Sandbox sandbox = Sandbox.up("cluster", SB, 4, "star")) {
+      leader.discoverAndAwaitValid("127.0.0.1", SB, 4);
+      for (OrchaFixture n : nodes) {
+        if (n != leader) {
+          crash(n);
+        }
+      }
+      // at once, before the Split Brain Resolver downs this minority: the fence cannot be held
+      JsonNode r = leader.get("graceful-master-takeover/sandbox/127.0.0.1/" + (SB + 1));
+      assertEquals("ERROR", r.get("Code").asText(), r.toString());
+      assertTrue(r.get("Message").asText().contains("no further step taken"), r.toString());
+      assertEquals("0", sandbox.sql(SB, "SELECT @@global.read_only"), "the master untouched");
+      for (int p = SB + 1; p <= SB + 3; p++) {
+        String status = sandbox.sql(p, "SHOW SLAVE STATUS");
+        assertTrue(status.contains(String.valueOf(SB)) && status.contains("Yes"),
+            p + " still replicates from the master: " + status);
+        assertEquals("1", sandbox.sql(p, "SELECT @@global.read_only"));
+      }
+    }
+  }
+
+  @Test
+  void oneLeaderAndANewOneWhenItCrashes() {
+    OrchaFixture leader = startThree();
     JsonNode peers = leader.get("raft-peers");
     assertEquals(3, peers.size(), peers.toString());
     assertEquals("Leader", leader.get("raft-state").asText());
@@ -95,8 +156,7 @@ class ClusterTest {
 
     String old = leader.get("raft-leader").asText();
     long t0 = System.nanoTime();
-    leader.node().system().terminate(); // no graceful leave
-    leader.node().awaitTermination(Duration.ofSeconds(30));
+    crash(leader);
     List<OrchaFixture> survivors = nodes.stream().filter(n -> n != leader).toList();
     OrchaFixture next = awaitOneLeader(survivors, Duration.ofSeconds(90));
     long ms = (System.nanoTime() - t0) / 1_000_000;

@@ -122,9 +122,12 @@ public final class Guardian {
         () -> recoveryProbeDeadline(current.get()));
     RecoveryProcedure procedure = new RecoveryProcedure(ports, () -> recoveryConfig(current.get(),
         deps.refactorSettings().get()));
+    ctx.spawn(actors.cluster.FenceKeeper.create(Leadership.hostPort(cluster.selfMember().address())),
+        "fence-keeper");
+    actors.cluster.Fencer fencer = new actors.cluster.Fencer(ctx.getSystem(), FENCE_TIMEOUT);
     RecoveryCoordinator.Deps coordinatorDeps = new RecoveryCoordinator.Deps(
         () -> current.get().recoverySettings(), procedure, recoveryLog, control, view, detector,
-        deps.clock(), s.discovery().pollInterval().multipliedBy(3), s.nodeName(),
+        fencer, deps.clock(), s.discovery().pollInterval().multipliedBy(3), s.nodeName(),
         s.http().askTimeout());
     // one coordinator per orcha cluster, on the oldest node; it acts on its own node's picture
     ActorRef<RecoveryCoordinator.Command> coordinator = ClusterSingleton.get(ctx.getSystem())
@@ -157,6 +160,9 @@ public final class Guardian {
   }
 
   static final Duration MAX_RECOVERY_PROBE = Duration.ofMillis(1500);
+
+  /** How long a fence waits for a majority's acknowledgements before the step is not taken. */
+  static final Duration FENCE_TIMEOUT = Duration.ofMillis(1000);
 
   static RecoveryProcedure.Config recoveryConfig(Settings s,
       refactor.Refactorer.RefactorSettings refactor) {

@@ -55,13 +55,27 @@ public final class RecoveryCoordinator {
   /** The start delay is over: look at the current analysis now rather than at the next one. */
   private enum StartDelayOver implements Command { INSTANCE }
 
+  /** This coordinator's fencing incarnation, claimed from a majority of the orcha nodes. */
+  private record Claimed(actors.cluster.Incarnation incarnation, Throwable error) implements Command {}
+
+  private enum ClaimAgain implements Command { INSTANCE }
+
   private record ControlChanged(ControlState.Snapshot control) implements Command {}
 
   private record Decide(List<ReplicationAnalysis> entries, Instant seenAt, RecoveryLog.State log,
       Throwable error) implements Command {}
 
-  private record Looked(Recover recover, Optional<ReplicationAnalysis> entry,
+  private record Looked(Recover recover, Instant waitUntil, Optional<ReplicationAnalysis> entry,
       RecoveryLog.State log, Throwable error) implements Command {}
+
+  /** A manual request that arrived before the fence was claimed, looked at again. */
+  private record RecoverAgain(Recover recover, Instant waitUntil) implements Command {}
+
+  /** How long a manual request waits for a new coordinator's fence before it is refused. */
+  static final Duration WAIT_FOR_FENCE = Duration.ofSeconds(5);
+
+  /** A failed claim (e.g. the keepers not listed yet right after start) is tried again. */
+  static final Duration CLAIM_RETRY = Duration.ofMillis(200);
 
   private record Registered(Pending pending, StatusReply<RecoveryLog.Recovery> reply)
       implements Command {}
@@ -77,30 +91,40 @@ public final class RecoveryCoordinator {
   public record Deps(Supplier<RecoverySettings> settings, RecoveryProcedure procedure,
       ActorRef<RecoveryLog.Command> log, ActorRef<ControlState.Command> control,
       ActorRef<TopologyView.Command> view, ActorRef<FailureDetector.Command> detector,
-      Clock clock, Duration startDelay, String nodeName, Duration askTimeout) {}
+      actors.cluster.Fencer fencer, Clock clock, Duration startDelay, String nodeName,
+      Duration askTimeout) {}
 
   /**
    * @param held clusters (by name) decided, registering or recovering: nothing else starts there
    * @param waiting who asked for a manual recovery, by uid
    */
-  private record State(boolean open, ControlState.Snapshot control, boolean controlSeen,
-      Set<String> held, Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> waiting) {
+  private record State(boolean delayOver, actors.cluster.Incarnation incarnation,
+      ControlState.Snapshot control, boolean controlSeen, Set<String> held,
+      Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> waiting) {
 
-    /** The start delay is over: automated recovery acts from now on. */
+    /** Automated recovery acts once the start delay is over and the fence is claimed. */
+    boolean open() {
+      return delayOver && incarnation != null;
+    }
+
     State opened() {
-      return new State(true, control, controlSeen, held, waiting);
+      return new State(true, incarnation, control, controlSeen, held, waiting);
+    }
+
+    State claimed(actors.cluster.Incarnation i) {
+      return new State(delayOver, i, control, controlSeen, held, waiting);
     }
 
     State hold(String cluster) {
       Set<String> h = new HashSet<>(held);
       h.add(cluster);
-      return new State(open, control, controlSeen, Set.copyOf(h), waiting);
+      return new State(delayOver, incarnation, control, controlSeen, Set.copyOf(h), waiting);
     }
 
     State release(String cluster) {
       Set<String> h = new HashSet<>(held);
       h.remove(cluster);
-      return new State(open, control, controlSeen, Set.copyOf(h), waiting);
+      return new State(delayOver, incarnation, control, controlSeen, Set.copyOf(h), waiting);
     }
 
     State waitFor(String uid, ActorRef<StatusReply<RecoveryLog.Recovery>> replyTo) {
@@ -109,17 +133,17 @@ public final class RecoveryCoordinator {
       }
       Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> w = new HashMap<>(waiting);
       w.put(uid, replyTo);
-      return new State(open, control, controlSeen, held, Map.copyOf(w));
+      return new State(delayOver, incarnation, control, controlSeen, held, Map.copyOf(w));
     }
 
     State answered(String uid) {
       Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> w = new HashMap<>(waiting);
       w.remove(uid);
-      return new State(open, control, controlSeen, held, Map.copyOf(w));
+      return new State(delayOver, incarnation, control, controlSeen, held, Map.copyOf(w));
     }
 
     State withControl(ControlState.Snapshot c) {
-      return new State(open, c, true, held, waiting);
+      return new State(delayOver, incarnation, c, true, held, waiting);
     }
   }
 
@@ -132,8 +156,9 @@ public final class RecoveryCoordinator {
           ctx.messageAdapter(ControlState.Snapshot.class, ControlChanged::new)));
       ctx.getLog().info("recovery coordinator running on {}", deps.nodeName());
       ctx.scheduleOnce(deps.startDelay(), ctx.getSelf(), StartDelayOver.INSTANCE);
+      claim(ctx, deps);
       return new RecoveryCoordinator(ctx, deps)
-          .behavior(new State(false, ControlState.Snapshot.EMPTY, false, Set.of(), Map.of()));
+          .behavior(new State(false, null, ControlState.Snapshot.EMPTY, false, Set.of(), Map.of()));
     });
   }
 
@@ -148,16 +173,15 @@ public final class RecoveryCoordinator {
     return Behaviors.receive(Command.class)
         .onMessage(ControlChanged.class, m -> onControlChanged(state, m))
         .onMessage(Analyzed.class, m -> onAnalyzed(state, m))
-        .onMessage(StartDelayOver.class, m -> {
-          ctx.pipeToSelf(AskPattern.<TopologyView.Command, TopologyView.AnalysisResult>ask(
-                  deps.view(), TopologyView.GetAnalysis::new, deps.askTimeout(),
-                  ctx.getSystem().scheduler()),
-              (result, err) -> new Analyzed(result != null ? result : new TopologyView.AnalysisResult(
-                  topology.TopologySnapshot.EMPTY, List.of(), deps.clock().instant())));
-          return behavior(state.opened());
+        .onMessage(StartDelayOver.class, m -> lookNowIfOpen(state.opened()))
+        .onMessage(Claimed.class, m -> onClaimed(state, m))
+        .onMessage(ClaimAgain.class, m -> {
+          claim(ctx, deps);
+          return Behaviors.same();
         })
         .onMessage(Decide.class, m -> onDecide(state, m))
-        .onMessage(Recover.class, m -> onRecover(state, m))
+        .onMessage(Recover.class, m -> onRecover(m, deps.clock().instant().plus(WAIT_FOR_FENCE)))
+        .onMessage(RecoverAgain.class, m -> onRecover(m.recover(), m.waitUntil()))
         .onMessage(Looked.class, m -> onLooked(state, m))
         .onMessage(Registered.class, m -> onRegistered(state, m))
         .onMessage(RunEnded.class, m -> onRunEnded(state, m.ended()))
@@ -182,6 +206,32 @@ public final class RecoveryCoordinator {
       }
     }
     return behavior(state.withControl(m.control()));
+  }
+
+  private static void claim(ActorContext<Command> ctx, Deps deps) {
+    ctx.pipeToSelf(deps.fencer().claim(), Claimed::new);
+  }
+
+  private Behavior<Command> onClaimed(State state, Claimed m) {
+    if (m.error() != null) {
+      ctx.getLog().debug("no fencing incarnation yet, recoveries wait: {}", m.error().getMessage());
+      ctx.scheduleOnce(CLAIM_RETRY, ctx.getSelf(), ClaimAgain.INSTANCE);
+      return Behaviors.same();
+    }
+    ctx.getLog().info("fencing incarnation {} claimed", m.incarnation());
+    return lookNowIfOpen(state.claimed(m.incarnation()));
+  }
+
+  /** Once open, the current analysis is looked at now rather than at the next one. */
+  private Behavior<Command> lookNowIfOpen(State state) {
+    if (state.open()) {
+      ctx.pipeToSelf(AskPattern.<TopologyView.Command, TopologyView.AnalysisResult>ask(
+              deps.view(), TopologyView.GetAnalysis::new, deps.askTimeout(),
+              ctx.getSystem().scheduler()),
+          (result, err) -> new Analyzed(result != null ? result : new TopologyView.AnalysisResult(
+              topology.TopologySnapshot.EMPTY, List.of(), deps.clock().instant())));
+    }
+    return behavior(state);
   }
 
   /** Entries that may lead to a recovery, of clusters not held; then the log is read. */
@@ -264,14 +314,15 @@ public final class RecoveryCoordinator {
     return new RecoveryControl(state.control().globalRecoveriesDisabled(), records, Map.of());
   }
 
-  private Behavior<Command> onRecover(State state, Recover m) {
+  private Behavior<Command> onRecover(Recover m, Instant waitUntil) {
     InstanceKey key = m.request().failed();
     CompletableFuture<Optional<ReplicationAnalysis>> entry = AskPattern.<TopologyView.Command,
         Optional<ReplicationAnalysis>>ask(deps.view(), r -> new TopologyView.GetEntry(key, r),
         deps.askTimeout(), ctx.getSystem().scheduler()).toCompletableFuture();
     CompletableFuture<RecoveryLog.State> log = readLog();
-    ctx.pipeToSelf(entry.thenCombine(log, (e, l) -> new Looked(m, e, l, null)),
-        (looked, err) -> looked != null ? looked : new Looked(m, Optional.empty(), null, err));
+    ctx.pipeToSelf(entry.thenCombine(log, (e, l) -> new Looked(m, waitUntil, e, l, null)),
+        (looked, err) -> looked != null ? looked
+            : new Looked(m, waitUntil, Optional.empty(), null, err));
     return Behaviors.same();
   }
 
@@ -285,6 +336,16 @@ public final class RecoveryCoordinator {
     if (m.entry().isEmpty()) {
       replyTo.tell(StatusReply.error("Recovery not attempted: " + req.failed()
           + " is not a known instance"));
+      return Behaviors.same();
+    }
+    if (state.incarnation() == null) {
+      if (deps.clock().instant().isBefore(m.waitUntil())) {
+        ctx.scheduleOnce(Duration.ofMillis(200), ctx.getSelf(),
+            new RecoverAgain(m.recover(), m.waitUntil()));
+        return Behaviors.same();
+      }
+      replyTo.tell(StatusReply.error("Recovery not attempted: this leader holds no fence "
+          + "(a majority of the orcha nodes has not acknowledged it)"));
       return Behaviors.same();
     }
     ReplicationAnalysis entry = m.entry().get();
@@ -344,9 +405,11 @@ public final class RecoveryCoordinator {
     }
     RecoveryLog.Recovery rec = m.reply().getValue();
     ctx.getLog().warn("recovery {} (id {}) started: {}", p.uid(), rec.id(), p.decision().reason());
+    actors.cluster.Incarnation incarnation = state.incarnation();
+    refactor.PhaseExecutor.Gate fence = step -> deps.fencer().hold(incarnation);
     ctx.spawn(RecoveryRun.create(p.uid(), p.clusterName(), p.request(), p.decision().type(),
-        deps.procedure(), deps.log(), ctx.messageAdapter(RecoveryRun.Ended.class, RunEnded::new)),
-        "run-" + rec.id());
+        deps.procedure(), fence, deps.log(),
+        ctx.messageAdapter(RecoveryRun.Ended.class, RunEnded::new)), "run-" + rec.id());
     return behavior(state.waitFor(p.uid(), p.replyTo()));
   }
 

@@ -106,8 +106,17 @@ public final class RecoveryProcedure {
 
   /** Runs the recovery registered as {@code uid}; completes with its resolution, never fails. */
   public CompletionStage<RecoveryLog.Resolution> run(String uid, Request req, RecoveryType type) {
+    return run(uid, req, type, PhaseExecutor.Gate.OPEN);
+  }
+
+  /**
+   * Runs the recovery; {@code fence} is passed before every step that changes a server (the
+   * leader's fence): when it fails, no further step is taken and the recovery ends with why.
+   */
+  public CompletionStage<RecoveryLog.Resolution> run(String uid, Request req, RecoveryType type,
+      PhaseExecutor.Gate fence) {
     Config cfg = config.get();
-    Context ctx = new Context(uid, req, type, cfg);
+    Context ctx = new Context(uid, req, type, cfg, fence);
     // servers already judged unreachable are not waited for again: they are planned as lost
     List<InstanceKey> skipped = new ArrayList<>();
     return ports.snapshot()
@@ -130,8 +139,10 @@ public final class RecoveryProcedure {
         .exceptionally(e -> {
           Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
               ? e.getCause() : e;
-          ports.step(uid, "error", "recovery failed: " + t);
-          return ctx.resolution(false, List.of("recovery failed: " + t.getMessage()));
+          String why = t instanceof actors.cluster.Fencer.FenceLost
+              ? "stopped, no further step taken: " + t.getMessage() : "recovery failed: " + t;
+          ports.step(uid, "error", why);
+          return ctx.resolution(false, List.of(why));
         });
   }
 
@@ -271,7 +282,8 @@ public final class RecoveryProcedure {
   private CompletionStage<RecoveryLog.Resolution> execute(Context ctx, TopologySnapshot before,
       Executed shape, List<PromotionPlan.Phase> phases, List<PlanStep> onAbort) {
     return ports.executor().run(phases, onAbort, (phase, step, ok, message) ->
-            ports.step(ctx.uid, phase, (ok ? "" : "FAILED: ") + step + (message.isEmpty() ? "" : " — " + message)))
+            ports.step(ctx.uid, phase, (ok ? "" : "FAILED: ") + step + (message.isEmpty() ? "" : " — " + message)),
+            ctx.fence)
         .thenCompose(result -> {
           List<String> errors = new ArrayList<>(result.errors());
           InstanceKey successor = InstanceKey.NONE;
@@ -443,12 +455,14 @@ public final class RecoveryProcedure {
     final Request req;
     final RecoveryType type;
     final Config cfg;
+    final PhaseExecutor.Gate fence;
 
-    Context(String uid, Request req, RecoveryType type, Config cfg) {
+    Context(String uid, Request req, RecoveryType type, Config cfg, PhaseExecutor.Gate fence) {
       this.uid = uid;
       this.req = req;
       this.type = type;
       this.cfg = cfg;
+      this.fence = fence;
     }
 
     boolean graceful() {

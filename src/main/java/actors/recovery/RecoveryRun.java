@@ -30,9 +30,10 @@ public final class RecoveryRun {
 
   public static Behavior<Command> create(String uid, String clusterName,
       RecoveryProcedure.Request request, RecoveryType type, RecoveryProcedure procedure,
-      ActorRef<RecoveryLog.Command> log, ActorRef<Ended> coordinator) {
+      refactor.PhaseExecutor.Gate fence, ActorRef<RecoveryLog.Command> log,
+      ActorRef<Ended> coordinator) {
     return Behaviors.setup(ctx -> {
-      ctx.pipeToSelf(procedure.run(uid, request, type), (r, err) -> new Finished(r != null ? r
+      ctx.pipeToSelf(procedure.run(uid, request, type, fence), (r, err) -> new Finished(r != null ? r
           : new RecoveryLog.Resolution(false, InstanceKey.NONE, "", "", List.of(), List.of(),
               List.of("recovery failed: " + err), "", false)));
       return Behaviors.receive(Command.class)
