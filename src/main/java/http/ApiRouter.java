@@ -41,6 +41,7 @@ public final class ApiRouter {
   private final NodeApi api;
   private final RouteTable table = new RouteTable();
   private final MetaRoutes meta;
+  private final LeaderForwarding forwarding;
 
   public ApiRouter(NodeApi api) {
     this(api, Clock.systemUTC());
@@ -49,6 +50,7 @@ public final class ApiRouter {
   public ApiRouter(NodeApi api, Clock clock) {
     this.api = api;
     this.meta = new MetaRoutes(api, clock);
+    this.forwarding = new LeaderForwarding(api);
     new DiscoveryRoutes(api).register(table);
     new InstanceRoutes(api).register(table);
     new ClusterRoutes(api).register(table);
@@ -109,10 +111,28 @@ public final class ApiRouter {
     if (rest.isPresent() && !(customStatus && rest.get().get(0).equals("status"))) {
       Optional<RouteTable.Match> m = table.match(rest.get());
       if (m.isPresent()) {
-        return m.get().handler().handle(new ApiRequest(req, m.get().params()));
+        ApiRequest request = new ApiRequest(req, m.get().params());
+        if (forwarding.leaderOnly(rest.get().get(0))) {
+          RouteTable.Match match = m.get();
+          return forwarding.forward(request, String.join("/", rest.get().stream()
+              .map(ApiRouter::encodeSegment).toList()), () -> {
+                try {
+                  return match.handler().handle(request);
+                } catch (Exception e) {
+                  return CompletableFuture.failedFuture(e);
+                }
+              });
+        }
+        return m.get().handler().handle(request);
       }
     }
     return done(ApiReply.error(404, "Unknown API path: " + req.getUri().path()));
+  }
+
+  /** A decoded path segment encoded again for a forwarded request. */
+  static String encodeSegment(String segment) {
+    return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8)
+        .replace("+", "%20");
   }
 
   /** The segments after {@code {prefix}/api/}, or empty when the path is not under it. */

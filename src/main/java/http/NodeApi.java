@@ -148,6 +148,14 @@ public interface NodeApi {
   /** Whether this node is the leader (hosts the recovery singleton and sees a majority). */
   boolean isLeader();
 
+  /**
+   * The leader's API base URL ({@code http://host:port[/prefix]/api}) as it advertises it; empty
+   * when no leader is known (or this node is the leader).
+   */
+  default CompletionStage<Optional<String>> leaderUrl() {
+    return java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
+  }
+
   /** This node's view of the orcha cluster (raft-* endpoints). */
   default RaftView raftView() {
     return new RaftView("", isLeader() ? "Leader" : "Follower", "", java.util.List.of(), true);

@@ -140,6 +140,26 @@ class ClusterTest {
   }
 
   @Test
+  void writesThroughAFollowerRunOnTheLeader() throws Exception {
+    OrchaFixture leader = startThree();
+    OrchaFixture follower = nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
+    JsonNode r = follower.get("disable-global-recoveries");
+    assertEquals("OK", r.get("Code").asText(), r.toString());
+    assertEquals("Globally disabled recoveries", r.get("Message").asText());
+    assertEquals("disabled", leader.get("check-global-recoveries").get("Details").asText(),
+        "the leader ran it");
+    // reads are the follower's own; a write forwarded to a node that is not the leader is refused
+    var http = java.net.http.HttpClient.newHttpClient();
+    var bounced = http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(follower.apiUrl() + "/enable-global-recoveries"))
+        .header("X-Orcha-Forwarded-By", "127.0.0.1:1").GET().build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(500, bounced.statusCode(), bounced.body());
+    assertTrue(bounced.body().contains("Unauthorized: forwarded to"), bounced.body());
+    assertEquals("disabled", leader.get("check-global-recoveries").get("Details").asText());
+  }
+
+  @Test
   void oneLeaderAndANewOneWhenItCrashes() {
     OrchaFixture leader = startThree();
     JsonNode peers = leader.get("raft-peers");

@@ -133,9 +133,11 @@ public final class Guardian {
     ActorRef<RecoveryCoordinator.Command> coordinator = ClusterSingleton.get(ctx.getSystem())
         .init(SingletonActor.of(Behaviors.supervise(RecoveryCoordinator.create(coordinatorDeps))
             .onFailure(SupervisorStrategy.restart()), "recovery-coordinator"));
+    Leadership leadership = new Leadership(cluster);
     NodeApiImpl api = new NodeApiImpl(s, deps.loader(), view, manager, heartbeat, control, detections,
-        new Leadership(cluster), ctx.getSystem().scheduler(), blocking, apply, auditor, refactorer,
-        new NodeApiImpl.Recoveries(recoveryLog, coordinator));
+        leadership, ctx.getSystem().scheduler(), blocking, apply, auditor, refactorer,
+        new NodeApiImpl.Recoveries(recoveryLog, coordinator),
+        new LeaderDirectory(ctx.getSystem(), leadership));
 
     for (String seed : s.discovery().seeds()) {
       InstanceKey key = InstanceKey.parse(seed, s.discovery().defaultInstancePort());
@@ -151,6 +153,17 @@ public final class Guardian {
         .onMessage(HttpBound.class, b -> onHttpBound(ctx, deps, api, b))
         .onMessage(SeedAdded.class, m -> onSeedAdded(ctx, m))
         .build();
+  }
+
+  /** The API URL other nodes forward to: the bound address, or the cluster host for a wildcard. */
+  static String advertisedUrl(Settings s, ServerBinding binding) {
+    var a = binding.localAddress();
+    String host = a.getAddress() != null && a.getAddress().isAnyLocalAddress()
+        ? s.cluster().bindHost() : a.getHostString();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return "http://" + host + ":" + a.getPort() + s.http().urlPrefix() + "/api";
   }
 
   /** A recovery re-reads servers with this deadline each: it never waits on a dead one. */
@@ -195,6 +208,7 @@ public final class Guardian {
     ctx.getLog().info("orcha API listening on http://{}:{}{}/api",
         b.binding().localAddress().getHostString(), b.binding().localAddress().getPort(),
         deps.settings().http().urlPrefix());
+    ctx.spawn(HttpAdvertiser.create(advertisedUrl(deps.settings(), b.binding())), "http-advertiser");
     deps.started().complete(new Started(b.binding(), api));
     return Behaviors.same();
   }

@@ -39,6 +39,7 @@ public final class NodeApiImpl implements NodeApi {
 
   private final AtomicReference<Settings> settings;
   private final Recoveries recoveries;
+  private final LeaderDirectory leaderDirectory;
 
   /** The recovery log and the coordinator singleton (through its proxy). */
   public record Recoveries(ActorRef<actors.recovery.RecoveryLog.Command> log,
@@ -64,8 +65,9 @@ public final class NodeApiImpl implements NodeApi {
       ActorRef<ControlState.Command> control, ActorRef<DetectionLog.Command> detections,
       Leadership leadership, Scheduler scheduler, Executor blocking,
       Consumer<Settings> applySettings, Auditor auditor, refactor.Refactorer refactorer,
-      Recoveries recoveries) {
+      Recoveries recoveries, LeaderDirectory leaderDirectory) {
     this.recoveries = recoveries;
+    this.leaderDirectory = leaderDirectory;
     this.settings = new AtomicReference<>(initial);
     this.loader = loader;
     this.view = view;
@@ -364,6 +366,11 @@ public final class NodeApiImpl implements NodeApi {
   @Override
   public boolean isLeader() {
     return leadership.isLeader();
+  }
+
+  @Override
+  public CompletionStage<java.util.Optional<String>> leaderUrl() {
+    return leaderDirectory.leaderUrl();
   }
 
   @Override
