@@ -59,9 +59,20 @@ public final class Refactorer {
   private final MaintenanceLocks locks;
   private final Auditor auditor;
   private final Supplier<RefactorSettings> settings;
+  private final Supplier<CompletionStage<Void>> fence;
 
   public Refactorer(Node node, Operations ops, MaintenanceLocks locks, Auditor auditor,
       Supplier<RefactorSettings> settings) {
+    this(node, ops, locks, auditor, settings, () -> CompletableFuture.completedFuture(null));
+  }
+
+  /**
+   * @param fence asked before every change to a server (the leader's fence); a failed stage
+   *     means the change is not made and the operation fails with that reason
+   */
+  public Refactorer(Node node, Operations ops, MaintenanceLocks locks, Auditor auditor,
+      Supplier<RefactorSettings> settings, Supplier<CompletionStage<Void>> fence) {
+    this.fence = fence;
     this.node = node;
     this.ops = ops;
     this.locks = locks;
@@ -126,7 +137,9 @@ public final class Refactorer {
           .exceptionally(e -> {
             throw new ApiException(unwrap(e).getMessage());
           })
-          .thenCompose(held -> op.apply(ops, before)
+          .thenCompose(held -> fence.get().exceptionally(e -> {
+                throw new ApiException(unwrap(e).getMessage());
+              }).thenCompose(f -> op.apply(ops, before))
               .thenCompose(r -> auditor.record(op.name(), key, v.clusterName(), user,
                       (r.succeeded() ? "" : "FAILED: ") + r.message()
                       + (r.statements().isEmpty() ? "" : " [" + String.join("; ", r.statements()) + "]"))
@@ -157,7 +170,7 @@ public final class Refactorer {
         return steps(runner, move.steps(), plan, user, cluster, errors).thenCompose(x -> {
           if (errors.size() > before && plan.independentMoves()) {
             // this move failed: let its replica replicate again and go on with the others
-            return runner.run(new PlanStep.StartReplication(move.replica())).thenAccept(r -> { });
+            return fenced(runner, new PlanStep.StartReplication(move.replica())).thenAccept(r -> { });
           }
           return CompletableFuture.completedFuture(null);
         });
@@ -166,6 +179,11 @@ public final class Refactorer {
     // the clean-up always runs, also after a failure (orchestrator's Cleanup)
     return chain.thenCompose(v -> cleanup(runner, plan, user, cluster, errors))
         .thenApply(v -> errors);
+  }
+
+  /** A step, once the fence is held; without it the step is not taken (the stage fails). */
+  private CompletionStage<StepRunner.StepResult> fenced(StepRunner runner, PlanStep step) {
+    return fence.get().thenCompose(v -> runner.run(step));
   }
 
   private CompletionStage<Void> steps(StepRunner runner, List<PlanStep> steps,
@@ -177,7 +195,7 @@ public final class Refactorer {
         if (errors.size() > mark) {
           return CompletableFuture.completedFuture(null); // this sequence already failed
         }
-        return runner.run(step).thenCompose(r -> {
+        return fenced(runner, step).thenCompose(r -> {
           if (!r.succeeded()) {
             errors.add(r.message());
           }
@@ -193,7 +211,7 @@ public final class Refactorer {
       String cluster, List<String> errors) {
     CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
     for (PlanStep step : plan.finish()) {
-      chain = chain.thenCompose(v -> runner.run(step).thenCompose(r -> {
+      chain = chain.thenCompose(v -> fenced(runner, step).thenCompose(r -> {
         if (!r.succeeded()) {
           errors.add(r.message());
         }

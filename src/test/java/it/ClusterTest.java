@@ -129,6 +129,12 @@ class ClusterTest {
       JsonNode r = leader.get("graceful-master-takeover/sandbox/127.0.0.1/" + (SB + 1));
       assertEquals("ERROR", r.get("Code").asText(), r.toString());
       assertTrue(r.get("Message").asText().contains("no further step taken"), r.toString());
+      // a planned operation holds the same fence (or, once the node knows it is cut off, is
+      // refused as not the leader's)
+      JsonNode op = leader.get("set-read-only/127.0.0.1/" + SB);
+      assertEquals("ERROR", op.get("Code").asText(), op.toString());
+      assertTrue(op.get("Message").asText().contains("fence")
+          || op.get("Message").asText().startsWith("Unauthorized"), op.toString());
       assertEquals("0", sandbox.sql(SB, "SELECT @@global.read_only"), "the master untouched");
       for (int p = SB + 1; p <= SB + 3; p++) {
         String status = sandbox.sql(p, "SHOW SLAVE STATUS");

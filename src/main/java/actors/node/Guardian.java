@@ -107,11 +107,6 @@ public final class Guardian {
       detector.tell(new FailureDetector.UpdateSettings(detectionSettings(next)));
     };
     Auditor auditor = new Auditor(deps.auditStore(), blocking, deps.clock());
-    refactor.Refactorer refactorer = new refactor.Refactorer(
-        new NodePorts(view, manager, ctx.getSystem().scheduler(), () -> s.http().askTimeout()),
-        deps.operations(),
-        new actors.control.MaintenanceLocks(control, ctx.getSystem().scheduler(), s.http().askTimeout()),
-        auditor, deps.refactorSettings());
     MaintenanceLocks locks = new MaintenanceLocks(control, ctx.getSystem().scheduler(),
         s.http().askTimeout());
     RecoveryPorts ports = new RecoveryPorts(view, manager, control, detections, recoveryLog,
@@ -133,6 +128,18 @@ public final class Guardian {
     ActorRef<RecoveryCoordinator.Command> coordinator = ClusterSingleton.get(ctx.getSystem())
         .init(SingletonActor.of(Behaviors.supervise(RecoveryCoordinator.create(coordinatorDeps))
             .onFailure(SupervisorStrategy.restart()), "recovery-coordinator"));
+    // planned operations hold the same fence as recoveries: the leader's incarnation, asked of
+    // the coordinator on this node (a remote one cannot be asked: no fence, no change)
+    refactor.Refactorer refactorer = new refactor.Refactorer(
+        new NodePorts(view, manager, ctx.getSystem().scheduler(), () -> s.http().askTimeout()),
+        deps.operations(), locks, auditor, deps.refactorSettings(),
+        () -> org.apache.pekko.actor.typed.javadsl.AskPattern.<RecoveryCoordinator.Command,
+                java.util.Optional<actors.cluster.Incarnation>>ask(coordinator,
+                RecoveryCoordinator.GetIncarnation::new, FENCE_TIMEOUT, ctx.getSystem().scheduler())
+            .exceptionally(e -> java.util.Optional.empty())
+            .thenCompose(inc -> inc.isPresent() ? fencer.hold(inc.get())
+                : java.util.concurrent.CompletableFuture.failedFuture(new actors.cluster.Fencer.FenceLost(
+                    "this node holds no leader's fence (not the leader, or not claimed yet)"))));
     Leadership leadership = new Leadership(cluster);
     NodeApiImpl api = new NodeApiImpl(s, deps.loader(), view, manager, heartbeat, control, detections,
         leadership, ctx.getSystem().scheduler(), blocking, apply, auditor, refactorer,

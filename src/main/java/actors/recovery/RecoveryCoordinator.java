@@ -50,6 +50,10 @@ public final class RecoveryCoordinator {
   public record Recover(RecoveryProcedure.Request request,
       ActorRef<StatusReply<RecoveryLog.Recovery>> replyTo) implements Command {}
 
+  /** The fencing incarnation this coordinator holds (empty until claimed); asked locally only. */
+  public record GetIncarnation(ActorRef<Optional<actors.cluster.Incarnation>> replyTo)
+      implements Command {}
+
   private record Analyzed(TopologyView.AnalysisResult result) implements Command {}
 
   /** The start delay is over: look at the current analysis now rather than at the next one. */
@@ -175,6 +179,10 @@ public final class RecoveryCoordinator {
         .onMessage(Analyzed.class, m -> onAnalyzed(state, m))
         .onMessage(StartDelayOver.class, m -> lookNowIfOpen(state.opened()))
         .onMessage(Claimed.class, m -> onClaimed(state, m))
+        .onMessage(GetIncarnation.class, m -> {
+          m.replyTo().tell(Optional.ofNullable(state.incarnation()));
+          return Behaviors.same();
+        })
         .onMessage(ClaimAgain.class, m -> {
           claim(ctx, deps);
           return Behaviors.same();
