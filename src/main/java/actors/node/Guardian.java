@@ -11,8 +11,6 @@ import actors.control.MaintenanceLocks;
 import actors.recovery.RecoveryCoordinator;
 import actors.recovery.RecoveryLog;
 import actors.recovery.RecoveryProcedure;
-import org.apache.pekko.cluster.typed.ClusterSingleton;
-import org.apache.pekko.cluster.typed.SingletonActor;
 import actors.topology.TopologyView;
 import java.time.Clock;
 import java.time.Duration;
@@ -120,16 +118,17 @@ public final class Guardian {
     ctx.spawn(actors.cluster.FenceKeeper.create(Leadership.hostPort(cluster.selfMember().address())),
         "fence-keeper");
     actors.cluster.Fencer fencer = new actors.cluster.Fencer(ctx.getSystem(), FENCE_TIMEOUT);
+    Leadership leadership = new Leadership(cluster);
     RecoveryCoordinator.Deps coordinatorDeps = new RecoveryCoordinator.Deps(
         () -> current.get().recoverySettings(), procedure, recoveryLog, control, view, detector,
-        fencer, deps.clock(), s.discovery().pollInterval().multipliedBy(3), s.nodeName(),
-        s.http().askTimeout());
-    // one coordinator per orcha cluster, on the oldest node; it acts on its own node's picture
-    ActorRef<RecoveryCoordinator.Command> coordinator = ClusterSingleton.get(ctx.getSystem())
-        .init(SingletonActor.of(Behaviors.supervise(RecoveryCoordinator.create(coordinatorDeps))
-            .onFailure(SupervisorStrategy.restart()), "recovery-coordinator"));
-    // planned operations hold the same fence as recoveries: the leader's incarnation, asked of
-    // the coordinator on this node (a remote one cannot be asked: no fence, no change)
+        fencer, leadership::isLeader, deps.clock(), s.discovery().pollInterval().multipliedBy(3),
+        s.nodeName(), s.http().askTimeout());
+    // one coordinator per node, acting on its own node's picture while the node leads
+    ActorRef<RecoveryCoordinator.Command> coordinator = ctx.spawn(Behaviors.supervise(
+        RecoveryCoordinator.create(coordinatorDeps)).onFailure(SupervisorStrategy.restart()),
+        "recovery-coordinator");
+    // planned operations hold the same fence as recoveries: the incarnation this node's
+    // coordinator claimed as leader (none while it does not lead: no fence, no change)
     refactor.Refactorer refactorer = new refactor.Refactorer(
         new NodePorts(view, manager, ctx.getSystem().scheduler(), () -> s.http().askTimeout()),
         deps.operations(), locks, auditor, deps.refactorSettings(),
@@ -140,7 +139,6 @@ public final class Guardian {
             .thenCompose(inc -> inc.isPresent() ? fencer.hold(inc.get())
                 : java.util.concurrent.CompletableFuture.failedFuture(new actors.cluster.Fencer.FenceLost(
                     "this node holds no leader's fence (not the leader, or not claimed yet)"))));
-    Leadership leadership = new Leadership(cluster);
     NodeApiImpl api = new NodeApiImpl(s, deps.loader(), view, manager, heartbeat, control, detections,
         leadership, ctx.getSystem().scheduler(), blocking, apply, auditor, refactorer,
         new NodeApiImpl.Recoveries(recoveryLog, coordinator),

@@ -8,9 +8,11 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
- * Whether this node is the leader: it hosts the cluster singleton (the oldest Up member, which
- * is where Cluster Singleton runs) and sees a majority of the members reachable, so that an
- * isolated old leader stops calling itself leader as soon as it notices the partition.
+ * Whether this node is the leader: the oldest Up member among those reachable, while it sees a
+ * majority of the members reachable — so an isolated old leader stops calling itself leader as
+ * soon as it notices the partition, and the others pick the next-oldest as soon as they notice
+ * the old one gone. Every node's recovery coordinator acts only while its node is the leader,
+ * and only under a fence held by a majority.
  */
 public final class Leadership {
 
@@ -23,14 +25,21 @@ public final class Leadership {
   public boolean isLeader() {
     Member self = cluster.selfMember();
     return self.status() == MemberStatus.up() && inHealthyMajority()
-        && self.equals(oldestUp());
+        && self.equals(oldestReachableUp());
   }
 
-  /** The oldest Up member: where the cluster singletons run. */
-  private Member oldestUp() {
+  /**
+   * The oldest Up member that is reachable: the leader. A crashed or cut-off leader is passed
+   * over as soon as the failure detector says so, not only once the Split Brain Resolver has
+   * removed it; the fence (actors.cluster.Fencer) makes sure an old leader that still believes
+   * in itself cannot act.
+   */
+  private Member oldestReachableUp() {
+    var state = cluster.state();
     Member oldest = null;
-    for (Member m : cluster.state().getMembers()) {
-      if (m.status() == MemberStatus.up() && (oldest == null || m.isOlderThan(oldest))) {
+    for (Member m : state.getMembers()) {
+      if (m.status() == MemberStatus.up() && !state.getUnreachable().contains(m)
+          && (oldest == null || m.isOlderThan(oldest))) {
         oldest = m;
       }
     }
@@ -65,7 +74,7 @@ public final class Leadership {
     } else {
       state = isLeader() ? "Leader" : "Follower";
     }
-    Member oldest = quorum ? oldestUp() : null;
+    Member oldest = quorum ? oldestReachableUp() : null;
     List<String> peers = new ArrayList<>();
     for (Member m : cluster.state().getMembers()) {
       peers.add(hostPort(m.address()));

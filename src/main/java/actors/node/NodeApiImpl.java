@@ -41,7 +41,7 @@ public final class NodeApiImpl implements NodeApi {
   private final Recoveries recoveries;
   private final LeaderDirectory leaderDirectory;
 
-  /** The recovery log and the coordinator singleton (through its proxy). */
+  /** The recovery log and this node's recovery coordinator. */
   public record Recoveries(ActorRef<actors.recovery.RecoveryLog.Command> log,
       ActorRef<actors.recovery.RecoveryCoordinator.Command> coordinator) {}
 

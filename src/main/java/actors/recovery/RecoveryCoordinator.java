@@ -34,8 +34,9 @@ import topology.ReplicationAnalysis;
 import topology.SkipReason;
 
 /**
- * Decides and starts recoveries; the cluster singleton (one per orcha cluster, on the oldest
- * node). Automated: every analysis of its own node goes through {@link RecoveryPolicy}; a skip
+ * Decides and starts recoveries. One per node; only the leader's acts (actors.node.Leadership:
+ * the oldest reachable Up member in a majority), and only under the fence it claims on
+ * becoming leader (actors.cluster.Fencer). Automated: every analysis of its own node goes through {@link RecoveryPolicy}; a skip
  * of an actionable failure is recorded with its reason, an act is registered in the
  * {@link RecoveryLog} before anything is done and run by a {@link RecoveryRun} child. Manual
  * and forced requests (recover, force-master-failover/-takeover, graceful takeover) are decided
@@ -63,6 +64,11 @@ public final class RecoveryCoordinator {
   private record Claimed(actors.cluster.Incarnation incarnation, Throwable error) implements Command {}
 
   private enum ClaimAgain implements Command { INSTANCE }
+
+  /** Membership or reachability changed (or the periodic check): is this node the leader? */
+  private enum CheckLeadership implements Command { INSTANCE }
+
+  static final Duration LEADERSHIP_CHECK = Duration.ofMillis(500);
 
   private record ControlChanged(ControlState.Snapshot control) implements Command {}
 
@@ -95,40 +101,47 @@ public final class RecoveryCoordinator {
   public record Deps(Supplier<RecoverySettings> settings, RecoveryProcedure procedure,
       ActorRef<RecoveryLog.Command> log, ActorRef<ControlState.Command> control,
       ActorRef<TopologyView.Command> view, ActorRef<FailureDetector.Command> detector,
-      actors.cluster.Fencer fencer, Clock clock, Duration startDelay, String nodeName,
-      Duration askTimeout) {}
+      actors.cluster.Fencer fencer, java.util.function.BooleanSupplier isLeader, Clock clock,
+      Duration startDelay, String nodeName, Duration askTimeout) {}
 
   /**
    * @param held clusters (by name) decided, registering or recovering: nothing else starts there
    * @param waiting who asked for a manual recovery, by uid
    */
-  private record State(boolean delayOver, actors.cluster.Incarnation incarnation,
+  private record State(boolean delayOver, boolean leading, actors.cluster.Incarnation incarnation,
       ControlState.Snapshot control, boolean controlSeen, Set<String> held,
       Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> waiting) {
 
-    /** Automated recovery acts once the start delay is over and the fence is claimed. */
+    /**
+     * Automated recovery acts once the start delay is over, while this node leads, under a
+     * fence claimed since it became leader.
+     */
     boolean open() {
-      return delayOver && incarnation != null;
+      return delayOver && leading && incarnation != null;
     }
 
     State opened() {
-      return new State(true, incarnation, control, controlSeen, held, waiting);
+      return new State(true, leading, incarnation, control, controlSeen, held, waiting);
     }
 
     State claimed(actors.cluster.Incarnation i) {
-      return new State(delayOver, i, control, controlSeen, held, waiting);
+      return new State(delayOver, leading, i, control, controlSeen, held, waiting);
+    }
+
+    State leading(boolean l) {
+      return new State(delayOver, l, null, control, controlSeen, held, waiting);
     }
 
     State hold(String cluster) {
       Set<String> h = new HashSet<>(held);
       h.add(cluster);
-      return new State(delayOver, incarnation, control, controlSeen, Set.copyOf(h), waiting);
+      return new State(delayOver, leading, incarnation, control, controlSeen, Set.copyOf(h), waiting);
     }
 
     State release(String cluster) {
       Set<String> h = new HashSet<>(held);
       h.remove(cluster);
-      return new State(delayOver, incarnation, control, controlSeen, Set.copyOf(h), waiting);
+      return new State(delayOver, leading, incarnation, control, controlSeen, Set.copyOf(h), waiting);
     }
 
     State waitFor(String uid, ActorRef<StatusReply<RecoveryLog.Recovery>> replyTo) {
@@ -137,33 +150,39 @@ public final class RecoveryCoordinator {
       }
       Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> w = new HashMap<>(waiting);
       w.put(uid, replyTo);
-      return new State(delayOver, incarnation, control, controlSeen, held, Map.copyOf(w));
+      return new State(delayOver, leading, incarnation, control, controlSeen, held, Map.copyOf(w));
     }
 
     State answered(String uid) {
       Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> w = new HashMap<>(waiting);
       w.remove(uid);
-      return new State(delayOver, incarnation, control, controlSeen, held, Map.copyOf(w));
+      return new State(delayOver, leading, incarnation, control, controlSeen, held, Map.copyOf(w));
     }
 
     State withControl(ControlState.Snapshot c) {
-      return new State(delayOver, incarnation, c, true, held, waiting);
+      return new State(delayOver, leading, incarnation, c, true, held, waiting);
     }
   }
 
   public static Behavior<Command> create(Deps deps) {
-    return Behaviors.setup(ctx -> {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ctx.setLoggerName(RecoveryCoordinator.class);
+      // events say when membership or reachability changed; the timer is the safety net
+      timers.startTimerWithFixedDelay(CheckLeadership.INSTANCE, LEADERSHIP_CHECK);
       deps.detector().tell(new FailureDetector.ForwardAnalyses(
           ctx.messageAdapter(TopologyView.AnalysisResult.class, Analyzed::new)));
       deps.control().tell(new ControlState.Subscribe(
           ctx.messageAdapter(ControlState.Snapshot.class, ControlChanged::new)));
       ctx.getLog().info("recovery coordinator running on {}", deps.nodeName());
       ctx.scheduleOnce(deps.startDelay(), ctx.getSelf(), StartDelayOver.INSTANCE);
-      claim(ctx, deps);
+      org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem()).subscriptions().tell(
+          org.apache.pekko.cluster.typed.Subscribe.create(ctx.messageAdapter(
+              org.apache.pekko.cluster.ClusterEvent.ClusterDomainEvent.class,
+              e -> CheckLeadership.INSTANCE), org.apache.pekko.cluster.ClusterEvent.ClusterDomainEvent.class));
+      ctx.getSelf().tell(CheckLeadership.INSTANCE);
       return new RecoveryCoordinator(ctx, deps)
-          .behavior(new State(false, null, ControlState.Snapshot.EMPTY, false, Set.of(), Map.of()));
-    });
+          .behavior(new State(false, false, null, ControlState.Snapshot.EMPTY, false, Set.of(), Map.of()));
+    }));
   }
 
   private final ActorContext<Command> ctx;
@@ -184,9 +203,12 @@ public final class RecoveryCoordinator {
           return Behaviors.same();
         })
         .onMessage(ClaimAgain.class, m -> {
-          claim(ctx, deps);
+          if (state.leading() && state.incarnation() == null) {
+            claim(ctx, deps);
+          }
           return Behaviors.same();
         })
+        .onMessage(CheckLeadership.class, m -> onCheckLeadership(state))
         .onMessage(Decide.class, m -> onDecide(state, m))
         .onMessage(Recover.class, m -> onRecover(m, deps.clock().instant().plus(WAIT_FOR_FENCE)))
         .onMessage(RecoverAgain.class, m -> onRecover(m.recover(), m.waitUntil()))
@@ -220,7 +242,25 @@ public final class RecoveryCoordinator {
     ctx.pipeToSelf(deps.fencer().claim(), Claimed::new);
   }
 
+  /** Becoming leader claims a fence; losing leadership drops it (no new recovery starts). */
+  private Behavior<Command> onCheckLeadership(State state) {
+    boolean leader = deps.isLeader().getAsBoolean();
+    if (leader == state.leading()) {
+      return Behaviors.same();
+    }
+    if (leader) {
+      ctx.getLog().info("{} is the leader: claiming a fence", deps.nodeName());
+      claim(ctx, deps);
+    } else {
+      ctx.getLog().warn("{} is no longer the leader: no new recovery starts here", deps.nodeName());
+    }
+    return behavior(state.leading(leader));
+  }
+
   private Behavior<Command> onClaimed(State state, Claimed m) {
+    if (!state.leading()) {
+      return Behaviors.same(); // claimed after leadership was lost: not used
+    }
     if (m.error() != null) {
       ctx.getLog().debug("no fencing incarnation yet, recoveries wait: {}", m.error().getMessage());
       ctx.scheduleOnce(CLAIM_RETRY, ctx.getSelf(), ClaimAgain.INSTANCE);
@@ -346,14 +386,20 @@ public final class RecoveryCoordinator {
           + " is not a known instance"));
       return Behaviors.same();
     }
+    if (!state.leading() && !deps.clock().instant().isBefore(m.waitUntil())) {
+      replyTo.tell(StatusReply.error("Recovery not attempted: " + deps.nodeName()
+          + " is not the leader"));
+      return Behaviors.same();
+    }
     if (state.incarnation() == null) {
       if (deps.clock().instant().isBefore(m.waitUntil())) {
         ctx.scheduleOnce(Duration.ofMillis(200), ctx.getSelf(),
             new RecoverAgain(m.recover(), m.waitUntil()));
         return Behaviors.same();
       }
-      replyTo.tell(StatusReply.error("Recovery not attempted: this leader holds no fence "
-          + "(a majority of the orcha nodes has not acknowledged it)"));
+      replyTo.tell(StatusReply.error("Recovery not attempted: " + (state.leading()
+          ? "this leader holds no fence (a majority of the orcha nodes has not acknowledged it)"
+          : deps.nodeName() + " is not the leader")));
       return Behaviors.same();
     }
     ReplicationAnalysis entry = m.entry().get();
