@@ -256,7 +256,7 @@ public final class ApiJson {
 
   // ---- clusters ------------------------------------------------------------------------------
 
-  /** ClusterInfo (§8.1); no automated recovery yet. */
+  /** ClusterInfo (§8.1); the recovery flags false (callers set them from the filters). */
   public static ObjectNode clusterInfo(ReplicationCluster c) {
     ObjectNode n = F.objectNode();
     n.put("ClusterName", c.name());

@@ -76,19 +76,30 @@ final class ClusterRoutes {
   private CompletionStage<ApiReply> clustersInfo(ApiRequest req) {
     return api.snapshot().thenApply(s -> {
       ArrayNode a = JsonNodeFactory.instance.arrayNode();
-      sorted(s).forEach(c -> a.add(ApiJson.clusterInfo(c)));
+      sorted(s).forEach(c -> a.add(info(c)));
       return ApiReply.json(a);
     });
   }
 
   private CompletionStage<ApiReply> clusterInfo(ApiRequest req) {
     return api.snapshot().thenApply(s ->
-        ApiReply.json(ApiJson.clusterInfo(s.clusters().get(resolve(s, req)))));
+        ApiReply.json(info(s.clusters().get(resolve(s, req)))));
   }
 
   private CompletionStage<ApiReply> clusterInfoByAlias(ApiRequest req) {
     return api.snapshot().thenApply(s ->
-        ApiReply.json(ApiJson.clusterInfo(ApiParams.clusterByAlias(s, req.param("clusterAlias")))));
+        ApiReply.json(info(ApiParams.clusterByAlias(s, req.param("clusterAlias")))));
+  }
+
+  /** ClusterInfo with the recovery flags the configured cluster filters give it. */
+  private com.fasterxml.jackson.databind.node.ObjectNode info(topology.ReplicationCluster c) {
+    var n = ApiJson.clusterInfo(c);
+    var filters = api.recoveryFilters();
+    n.put("HasAutomatedMasterRecovery",
+        topology.ClusterFilters.matches(filters.get(0), c.name(), c.alias()));
+    n.put("HasAutomatedIntermediateMasterRecovery",
+        topology.ClusterFilters.matches(filters.get(1), c.name(), c.alias()));
+    return n;
   }
 
   private CompletionStage<ApiReply> masters(ApiRequest req) {

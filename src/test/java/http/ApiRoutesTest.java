@@ -205,6 +205,16 @@ class ApiRoutesTest extends ApiTestBase {
     assertEquals("ci", infos.get(0).get("ClusterAlias").asText());
     assertEquals(4, infos.get(0).get("CountInstances").asInt());
     assertEquals("127.0.0.1:10211", infos.get(1).get("ClusterAlias").asText());
+    assertFalse(infos.get(0).get("HasAutomatedMasterRecovery").asBoolean(), "no filters");
+    API.filters = List.of(List.of("alias=ci"), List.of("*"), List.of());
+    try {
+      JsonNode flagged = bare("/api/clusters-info");
+      assertTrue(flagged.get(0).get("HasAutomatedMasterRecovery").asBoolean());
+      assertFalse(flagged.get(1).get("HasAutomatedMasterRecovery").asBoolean(), "other alias");
+      assertTrue(flagged.get(1).get("HasAutomatedIntermediateMasterRecovery").asBoolean());
+    } finally {
+      API.filters = List.of(List.of(), List.of(), List.of());
+    }
     JsonNode one = bare("/api/cluster-info/127.0.0.1:10113");
     assertEquals("127.0.0.1:10111", one.get("ClusterName").asText());
     assertEquals(ApiJsonTest.fieldNames(infos.get(0)), ApiJsonTest.fieldNames(one));

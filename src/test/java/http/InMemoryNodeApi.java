@@ -310,8 +310,12 @@ class InMemoryNodeApi implements NodeApi {
 
   @Override
   public java.util.List<java.util.List<String>> recoveryFilters() {
-    return java.util.List.of(java.util.List.of(), java.util.List.of(), java.util.List.of());
+    return filters;
   }
+
+  /** RecoverMasterClusterFilters, RecoverIntermediateMasterClusterFilters, ignore filters. */
+  volatile java.util.List<java.util.List<String>> filters =
+      java.util.List.of(java.util.List.of(), java.util.List.of(), java.util.List.of());
 
   // ---- recoveries ----------------------------------------------------------------------------
 
