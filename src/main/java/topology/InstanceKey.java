@@ -73,6 +73,19 @@ public record InstanceKey(String hostname, int port) implements Comparable<Insta
     return hostname.startsWith("//");
   }
 
+  /**
+   * The key written by {@link #toString()} ({@code host:port}; the port after the last colon,
+   * so IPv6 hosts work too). Serializers use it for keys of maps.
+   */
+  public static InstanceKey valueOf(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException("not host:port: " + hostPort);
+    }
+    return new InstanceKey(hostPort.substring(0, colon),
+        Integer.parseInt(hostPort.substring(colon + 1)));
+  }
+
   public String displayString() {
     return hostname + ":" + port;
   }

@@ -147,6 +147,7 @@ class ClusterTest {
     }
   }
 
+  /** A write through a follower runs on the leader and reaches every node, and the next leader. */
   @Test
   void writesThroughAFollowerRunOnTheLeader() throws Exception {
     OrchaFixture leader = startThree();
@@ -165,6 +166,23 @@ class ClusterTest {
     assertEquals(500, bounced.statusCode(), bounced.body());
     assertTrue(bounced.body().contains("Unauthorized: forwarded to"), bounced.body());
     assertEquals("disabled", leader.get("check-global-recoveries").get("Details").asText());
+
+    // the control state is replicated: every node shows the switch, and so does the next leader
+    for (OrchaFixture n : nodes) {
+      Eventually.await("the switch replicated to " + n.apiUrl(), Duration.ofSeconds(10),
+          () -> n.get("check-global-recoveries").get("Details").asText(), "disabled"::equals);
+    }
+    crash(leader);
+    List<OrchaFixture> survivors = nodes.stream().filter(n -> n != leader).toList();
+    OrchaFixture next = awaitOneLeader(survivors, Duration.ofSeconds(60));
+    assertEquals("disabled", next.get("check-global-recoveries").get("Details").asText(),
+        "the new leader took over the replicated state");
+    OrchaFixture other = survivors.stream().filter(n -> n != next).findFirst().orElseThrow();
+    assertEquals("OK", other.get("enable-global-recoveries").get("Code").asText());
+    for (OrchaFixture n : survivors) {
+      Eventually.await("enabled on " + n.apiUrl(), Duration.ofSeconds(10),
+          () -> n.get("check-global-recoveries").get("Details").asText(), "enabled"::equals);
+    }
   }
 
   @Test

@@ -76,6 +76,36 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
 
   private enum Expire implements Command { INSTANCE }
 
+  /**
+   * This node became leader under {@code term} (its fencing incarnation's counter): read the
+   * state from a majority of the nodes, take the newest, make it this term's, and from now on
+   * push every change (and, every second, the whole state) to the other nodes. Fails when no
+   * majority answered.
+   */
+  public record Lead(long term, ActorRef<StatusReply<Version>> replyTo) implements Command {}
+
+  /** This node no longer leads: it only takes the leader's state. */
+  public record Follow() implements Command {}
+
+  /** The leader's state: taken when newer than this node's. */
+  public record Replicate(State state) implements Command {}
+
+  /** This node's state and version (the leader's majority read). */
+  public record GetReplica(ActorRef<Replica> replyTo) implements Command {}
+
+  public record Replica(State state) implements CborSerializable {}
+
+  private record PeersChanged(java.util.Set<ActorRef<Command>> peers) implements Command {}
+
+  private record MajorityRead(long term, List<State> answers, int needed,
+      ActorRef<StatusReply<Version>> replyTo) implements Command {}
+
+  private enum Push implements Command { INSTANCE }
+
+  /** Finds the other nodes' control states. */
+  public static final org.apache.pekko.actor.typed.receptionist.ServiceKey<Command> KEY =
+      org.apache.pekko.actor.typed.receptionist.ServiceKey.create(Command.class, "orcha-control-state");
+
   /** A server locked for an operation by an owner, for a while. */
   public record Maintenance(long id, InstanceKey key, String owner, String reason,
       Instant begunAt, Instant endsAt) implements CborSerializable {
@@ -152,15 +182,38 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
 
   public record KvPut(Map<String, String> pairs, Instant at) implements Event {}
 
+  /** The whole state taken from the leader (or made this term's by a new leader). */
+  public record Replaced(State state) implements Event {}
+
   /** Expired entries purged (not a user action: keeps the state small). */
   public record ExpiredPurged(List<InstanceKey> downtimes, List<InstanceKey> maintenance,
       List<InstanceKey> candidates, Instant at) implements Event {}
 
+  /**
+   * Which write a state is: the leader's term (its fencing incarnation's counter) and the
+   * number of changes since it took over. Followers take a leader's state only when it is newer.
+   */
+  public record Version(long term, long seq) implements Comparable<Version>, CborSerializable {
+    public static final Version ZERO = new Version(0, 0);
+
+    @Override
+    public int compareTo(Version o) {
+      int c = Long.compare(term, o.term);
+      return c != 0 ? c : Long.compare(seq, o.seq);
+    }
+
+    Version next() {
+      return new Version(term, seq + 1);
+    }
+  }
+
   public record State(Map<InstanceKey, Downtime> downtimes,
       Map<InstanceKey, Maintenance> maintenance, long lastMaintenanceId,
       Map<InstanceKey, Candidate> candidates, boolean globalRecoveriesDisabled,
-      Map<String, String> clusterAliases, Map<String, String> kv) implements CborSerializable {
+      Map<String, String> clusterAliases, Map<String, String> kv, Version version)
+      implements CborSerializable {
     public State {
+      version = version == null ? Version.ZERO : version;
       downtimes = Map.copyOf(downtimes);
       maintenance = Map.copyOf(maintenance);
       candidates = candidates == null ? Map.of() : Map.copyOf(candidates);
@@ -175,31 +228,37 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
 
     State withDowntimes(Map<InstanceKey, Downtime> d) {
       return new State(d, maintenance, lastMaintenanceId, candidates, globalRecoveriesDisabled,
-          clusterAliases, kv);
+          clusterAliases, kv, version);
     }
 
     State withMaintenance(Map<InstanceKey, Maintenance> m, long lastId) {
-      return new State(downtimes, m, lastId, candidates, globalRecoveriesDisabled, clusterAliases, kv);
+      return new State(downtimes, m, lastId, candidates, globalRecoveriesDisabled, clusterAliases,
+          kv, version);
     }
 
     State withCandidates(Map<InstanceKey, Candidate> c) {
       return new State(downtimes, maintenance, lastMaintenanceId, c, globalRecoveriesDisabled,
-          clusterAliases, kv);
+          clusterAliases, kv, version);
     }
 
     State withGlobalRecoveriesDisabled(boolean disabled) {
       return new State(downtimes, maintenance, lastMaintenanceId, candidates, disabled,
-          clusterAliases, kv);
+          clusterAliases, kv, version);
     }
 
     State withClusterAliases(Map<String, String> a) {
       return new State(downtimes, maintenance, lastMaintenanceId, candidates,
-          globalRecoveriesDisabled, a, kv);
+          globalRecoveriesDisabled, a, kv, version);
     }
 
     State withKv(Map<String, String> k) {
       return new State(downtimes, maintenance, lastMaintenanceId, candidates,
-          globalRecoveriesDisabled, clusterAliases, k);
+          globalRecoveriesDisabled, clusterAliases, k, version);
+    }
+
+    State withVersion(Version v) {
+      return new State(downtimes, maintenance, lastMaintenanceId, candidates,
+          globalRecoveriesDisabled, clusterAliases, kv, v);
     }
   }
 
@@ -209,11 +268,27 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
   private final ActorContext<Command> ctx;
   private final Clock clock;
   private final List<ActorRef<Snapshot>> subscribers = new ArrayList<>();
+  // replication working memory: the other nodes' control states, and the term this node leads
+  // (0: it follows)
+  private java.util.Set<ActorRef<Command>> peers = java.util.Set.of();
+  private long leadingTerm;
+
+  /** How often a leader pushes its whole state (nodes that were away catch up). */
+  static final Duration PUSH_EVERY = Duration.ofSeconds(1);
+
+  /** How long a new leader waits for the other nodes' states. */
+  static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
 
   public static Behavior<Command> create(Clock clock) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ctx.setLoggerName(ControlState.class);
       timers.startTimerWithFixedDelay(Expire.INSTANCE, PURGE_EVERY);
+      timers.startTimerWithFixedDelay(Push.INSTANCE, PUSH_EVERY);
+      var receptionist = ctx.getSystem().receptionist();
+      receptionist.tell(org.apache.pekko.actor.typed.receptionist.Receptionist.register(KEY, ctx.getSelf()));
+      receptionist.tell(org.apache.pekko.actor.typed.receptionist.Receptionist.subscribe(KEY,
+          ctx.messageAdapter(org.apache.pekko.actor.typed.receptionist.Receptionist.Listing.class,
+              l -> new PeersChanged(l.getServiceInstances(KEY)))));
       return new ControlState(ctx, clock);
     }));
   }
@@ -227,7 +302,7 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
 
   @Override
   public State emptyState() {
-    return new State(Map.of(), Map.of(), 0, Map.of(), false, Map.of(), Map.of());
+    return new State(Map.of(), Map.of(), 0, Map.of(), false, Map.of(), Map.of(), Version.ZERO);
   }
 
   @Override
@@ -261,7 +336,99 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), s.snapshot()))
         .onCommand(Subscribe.class, this::onSubscribe)
         .onCommand(Expire.class, this::onExpire)
+        .onCommand(PeersChanged.class, (st, c) -> {
+          peers = c.peers().stream().filter(p -> !p.equals(ctx.getSelf()))
+              .collect(java.util.stream.Collectors.toUnmodifiableSet());
+          return Effect().noReply();
+        })
+        .onCommand(Lead.class, this::onLead)
+        .onCommand(MajorityRead.class, this::onMajorityRead)
+        .onCommand(Follow.class, (st, c) -> {
+          leadingTerm = 0;
+          return Effect().noReply();
+        })
+        .onCommand(Replicate.class, this::onReplicate)
+        .onCommand(GetReplica.class, (st, c) -> Effect().reply(c.replyTo(), new Replica(st)))
+        .onCommand(Push.class, (st, c) -> {
+          push(st);
+          return Effect().noReply();
+        })
         .build();
+  }
+
+  /** Members the cluster lists (any status): a majority is counted over these. */
+  private int majority() {
+    int n = 0;
+    for (var m : org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem()).state().getMembers()) {
+      if (m.status() != org.apache.pekko.cluster.MemberStatus.removed()) {
+        n++;
+      }
+    }
+    return Math.max(n, 1) / 2 + 1;
+  }
+
+  private ReplyEffect<Event, State> onLead(State s, Lead c) {
+    leadingTerm = 0; // until the majority read is done, this node neither pushes nor purges
+    int needed = majority();
+    List<java.util.concurrent.CompletableFuture<State>> asks = new ArrayList<>();
+    for (ActorRef<Command> p : peers) {
+      asks.add(org.apache.pekko.actor.typed.javadsl.AskPattern.<Command, Replica>ask(p,
+              GetReplica::new, READ_TIMEOUT, ctx.getSystem().scheduler())
+          .toCompletableFuture().thenApply(Replica::state).exceptionally(e -> null));
+    }
+    ctx.pipeToSelf(java.util.concurrent.CompletableFuture.allOf(
+            asks.toArray(java.util.concurrent.CompletableFuture[]::new))
+        .thenApply(v -> asks.stream().map(java.util.concurrent.CompletableFuture::join)
+            .filter(java.util.Objects::nonNull).toList()),
+        (answers, err) -> new MajorityRead(c.term(), answers == null ? List.of() : answers, needed,
+            c.replyTo()));
+    return Effect().noReply();
+  }
+
+  /** The newest state a majority knows becomes this term's first version. */
+  private ReplyEffect<Event, State> onMajorityRead(State s, MajorityRead c) {
+    if (c.answers().size() + 1 < c.needed()) {
+      return Effect().reply(c.replyTo(), StatusReply.error("control state: only "
+          + (c.answers().size() + 1) + " nodes answered, a majority is " + c.needed()));
+    }
+    State newest = s;
+    for (State a : c.answers()) {
+      if (a.version().compareTo(newest.version()) > 0) {
+        newest = a;
+      }
+    }
+    if (newest.version().term() >= c.term()) {
+      return Effect().reply(c.replyTo(), StatusReply.error("control state: term " + c.term()
+          + " is not newer than " + newest.version()));
+    }
+    State taken = newest.withVersion(new Version(c.term(), 0));
+    return Effect().persist(new Replaced(taken))
+        .thenRun(st -> {
+          leadingTerm = c.term();
+          publish(st);
+        })
+        .thenReply(c.replyTo(), st -> StatusReply.success(st.version()));
+  }
+
+  private ReplyEffect<Event, State> onReplicate(State s, Replicate c) {
+    if (leadingTerm > 0 && c.state().version().term() <= leadingTerm) {
+      return Effect().noReply(); // this node leads this term (or a newer one)
+    }
+    if (c.state().version().compareTo(s.version()) <= 0) {
+      return Effect().noReply();
+    }
+    if (leadingTerm > 0) {
+      leadingTerm = 0; // a newer leader writes: follow it
+    }
+    return Effect().persist(new Replaced(c.state())).thenRun(this::publishLocally).thenNoReply();
+  }
+
+  /** A leader sends its state to every other node. */
+  private void push(State s) {
+    if (leadingTerm > 0) {
+      Replicate r = new Replicate(s);
+      peers.forEach(p -> p.tell(r));
+    }
   }
 
   private ReplyEffect<Event, State> onBeginDowntime(State s, BeginDowntime c) {
@@ -345,6 +512,9 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
   }
 
   private ReplyEffect<Event, State> onExpire(State s, Expire c) {
+    if (leadingTerm == 0) {
+      return Effect().noReply(); // the leader purges; its state reaches the others
+    }
     Instant now = clock.instant();
     List<InstanceKey> downtimes = s.downtimes().values().stream()
         .filter(d -> !d.endsAt().isAfter(now)).map(Downtime::key).toList();
@@ -359,13 +529,26 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
         .thenRun(this::publish).thenNoReply();
   }
 
+  /** Subscribers hear of every change; a leader also sends it to the other nodes. */
   private void publish(State s) {
+    publishLocally(s);
+    push(s);
+  }
+
+  private void publishLocally(State s) {
     Snapshot snap = s.snapshot();
     subscribers.forEach(r -> r.tell(snap));
   }
 
+  /** Every change is a new version of the state; a replaced state keeps the leader's. */
   @Override
   public EventHandler<State, Event> eventHandler() {
+    EventHandler<State, Event> changes = changes();
+    return (s, e) -> e instanceof Replaced r ? r.state()
+        : changes.apply(s, e).withVersion(s.version().next());
+  }
+
+  private EventHandler<State, Event> changes() {
     return newEventHandlerBuilder().forAnyState()
         .onEvent(DowntimeBegun.class, (s, e) -> {
           Map<InstanceKey, Downtime> d = new LinkedHashMap<>(s.downtimes());
@@ -417,7 +600,7 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
             e.candidates().forEach(c::remove);
           }
           return new State(d, m, s.lastMaintenanceId(), c, s.globalRecoveriesDisabled(),
-              s.clusterAliases(), s.kv());
+              s.clusterAliases(), s.kv(), s.version());
         })
         .build();
   }

@@ -238,8 +238,16 @@ public final class RecoveryCoordinator {
     return behavior(state.withControl(m.control()));
   }
 
+  /**
+   * Claims a fence, then takes over the replicated control state under that incarnation (the
+   * newest state a majority of the nodes holds): only then does this leader act.
+   */
   private static void claim(ActorContext<Command> ctx, Deps deps) {
-    ctx.pipeToSelf(deps.fencer().claim(), Claimed::new);
+    ctx.pipeToSelf(deps.fencer().claim().thenCompose(inc ->
+            AskPattern.<ControlState.Command, ControlState.Version>askWithStatus(deps.control(),
+                r -> new ControlState.Lead(inc.counter(), r), deps.askTimeout(),
+                ctx.getSystem().scheduler()).thenApply(v -> inc)),
+        Claimed::new);
   }
 
   /** Becoming leader claims a fence; losing leadership drops it (no new recovery starts). */
@@ -253,6 +261,7 @@ public final class RecoveryCoordinator {
       claim(ctx, deps);
     } else {
       ctx.getLog().warn("{} is no longer the leader: no new recovery starts here", deps.nodeName());
+      deps.control().tell(new ControlState.Follow());
     }
     return behavior(state.leading(leader));
   }
