@@ -52,6 +52,10 @@ class ClusterTest {
   }
 
   OrchaFixture start(int i) {
+    return start(i, "");
+  }
+
+  OrchaFixture start(int i, String extra) {
     OrchaFixture n = OrchaFixture.start(OrchaFixture.baseHocon(tmp.resolve("node" + i + ".db")) + """
         orcha.cluster.bind = "127.0.0.1:%d"
         orcha.cluster.nodes = %s
@@ -59,7 +63,7 @@ class ClusterTest {
         orcha.mysql.replication-password = repl
         # a stopped node does not leave the cluster: what a crash looks like to the others
         pekko.coordinated-shutdown.run-by-actor-system-terminate = off
-        """.formatted(BASE + i, NODES));
+        """.formatted(BASE + i, NODES) + extra);
     nodes.add(n);
     return n;
   }
@@ -182,6 +186,50 @@ class ClusterTest {
     for (OrchaFixture n : survivors) {
       Eventually.await("enabled on " + n.apiUrl(), Duration.ofSeconds(10),
           () -> n.get("check-global-recoveries").get("Details").asText(), "enabled"::equals);
+    }
+  }
+
+  /**
+   * The leader crashes while its recovery of a dead master waits in a hook: the next leader
+   * has the recovery (the log is replicated), resolves it as interrupted, and does not run it
+   * again — the cluster stays blocked, the skip names the interrupted recovery.
+   */
+  @Test
+  void aRecoveryCutShortByTheLeadersCrashIsNotRepeated() {
+    int m = SB + 4;
+    try (Sandbox sandbox = Sandbox.up("cluster-rec", m, 4, "star")) {
+      String extra = """
+          orcha.discovery.seeds = ["127.0.0.1:%d"]
+          orcha.recovery.master-cluster-filters = ["*"]
+          orcha.recovery.period-block = 3600s
+          orcha.recovery.hooks.pre-failover = ["sleep 60"]
+          """.formatted(m);
+      for (int i = 0; i < 3; i++) {
+        start(i, extra);
+      }
+      OrchaFixture leader = awaitOneLeader(nodes, Duration.ofSeconds(60));
+      for (OrchaFixture n : nodes) {
+        Eventually.await("4 valid on " + n.apiUrl(), Duration.ofSeconds(30), () -> n.get("all-instances"),
+            a -> a.size() == 4 && a.findValues("IsLastCheckValid").stream().allMatch(JsonNode::asBoolean));
+      }
+      sandbox.kill(m);
+      String uid = Eventually.await("the leader's recovery waiting in its hook", Duration.ofSeconds(30),
+          () -> leader.recoveryLog().recoveries(), l -> !l.isEmpty() && !l.get(0).ended())
+          .get(0).start().uid();
+      crash(leader);
+      List<OrchaFixture> survivors = nodes.stream().filter(n -> n != leader).toList();
+      OrchaFixture next = awaitOneLeader(survivors, Duration.ofSeconds(60));
+      var r = Eventually.await("the interrupted recovery on the new leader", Duration.ofSeconds(30),
+          () -> next.recoveryLog().byUid(uid), o -> o.isPresent() && o.get().ended()).get();
+      assertTrue(r.resolution().errors().get(0).startsWith("interrupted"), r.toString());
+      Eventually.await("the dead master skipped, blocked by " + uid, Duration.ofSeconds(30),
+          () -> next.recoveryLog().skips().stream()
+              .filter(k -> k.key().port() == m && uid.equals(k.blockingUid())).toList(),
+          l -> !l.isEmpty());
+      assertEquals(1, next.recoveryLog().recoveries().size(), "nothing started twice");
+      for (int p = m + 1; p <= m + 3; p++) {
+        assertEquals("1", sandbox.sql(p, "SELECT @@global.read_only"), p + " untouched");
+      }
     }
   }
 

@@ -11,8 +11,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.cluster.Member;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
@@ -47,19 +45,12 @@ public final class Fencer {
     this.self = a.getHost().orElse("") + ":" + a.getPort().map(String::valueOf).orElse("");
   }
 
-  /** Members the cluster lists (any status): the majority is counted over these. */
   int members() {
-    int n = 0;
-    for (Member m : cluster.state().getMembers()) {
-      if (m.status() != MemberStatus.removed()) {
-        n++;
-      }
-    }
-    return Math.max(n, 1);
+    return Majority.members(system);
   }
 
   int majority() {
-    return members() / 2 + 1;
+    return Majority.of(system);
   }
 
   /** Claims the next incarnation: newer than any a majority has seen, held by a majority. */

@@ -358,14 +358,9 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
 
   /** Members the cluster lists (any status): a majority is counted over these. */
   private int majority() {
-    int n = 0;
-    for (var m : org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem()).state().getMembers()) {
-      if (m.status() != org.apache.pekko.cluster.MemberStatus.removed()) {
-        n++;
-      }
-    }
-    return Math.max(n, 1) / 2 + 1;
+    return actors.cluster.Majority.of(ctx.getSystem());
   }
+
 
   private ReplyEffect<Event, State> onLead(State s, Lead c) {
     leadingTerm = 0; // until the majority read is done, this node neither pushes nor purges

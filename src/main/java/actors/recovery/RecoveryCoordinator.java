@@ -246,7 +246,11 @@ public final class RecoveryCoordinator {
     ctx.pipeToSelf(deps.fencer().claim().thenCompose(inc ->
             AskPattern.<ControlState.Command, ControlState.Version>askWithStatus(deps.control(),
                 r -> new ControlState.Lead(inc.counter(), r), deps.askTimeout(),
-                ctx.getSystem().scheduler()).thenApply(v -> inc)),
+                ctx.getSystem().scheduler())
+            .thenCompose(v -> AskPattern.<RecoveryLog.Command, ControlState.Version>askWithStatus(
+                deps.log(), r -> new RecoveryLog.Lead(inc.counter(), r), deps.askTimeout(),
+                ctx.getSystem().scheduler()))
+            .thenApply(v -> inc)),
         Claimed::new);
   }
 
@@ -262,6 +266,7 @@ public final class RecoveryCoordinator {
     } else {
       ctx.getLog().warn("{} is no longer the leader: no new recovery starts here", deps.nodeName());
       deps.control().tell(new ControlState.Follow());
+      deps.log().tell(new RecoveryLog.Follow());
     }
     return behavior(state.leading(leader));
   }

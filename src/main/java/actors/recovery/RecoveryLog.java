@@ -14,13 +14,11 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import topology.InstanceKey;
 import topology.ReplicationAnalysis;
 
@@ -68,6 +66,32 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
   public record RecordSkip(Skip skip) implements Command {}
 
   public record Get(ActorRef<State> replyTo) implements Command {}
+
+  /**
+   * This node became leader under {@code term}: take the newest log a majority holds, resolve
+   * the recoveries its predecessor left running (interrupted: never run twice), and push every
+   * change to the other nodes. See actors.control.ControlState.Lead for the versions.
+   */
+  public record Lead(long term, ActorRef<StatusReply<actors.control.ControlState.Version>> replyTo)
+      implements Command {}
+
+  public record Follow() implements Command {}
+
+  public record Replicate(State state) implements Command {}
+
+  public record GetReplica(ActorRef<Replica> replyTo) implements Command {}
+
+  public record Replica(State state) implements CborSerializable {}
+
+  private record PeersChanged(java.util.Set<ActorRef<Command>> peers) implements Command {}
+
+  private record MajorityRead(long term, List<State> answers, int needed,
+      ActorRef<StatusReply<actors.control.ControlState.Version>> replyTo) implements Command {}
+
+  private enum Push implements Command { INSTANCE }
+
+  public static final org.apache.pekko.actor.typed.receptionist.ServiceKey<Command> KEY =
+      org.apache.pekko.actor.typed.receptionist.ServiceKey.create(Command.class, "orcha-recovery-log");
 
   /** What a recovery is about, when it registers. */
   public record Start(String uid, InstanceKey failedKey, String clusterName, String clusterAlias,
@@ -147,10 +171,18 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
 
   public record SkipRecorded(Skip skip) implements Event {}
 
+  /** The whole log taken from the leader (or made this term's by a new leader). */
+  public record Replaced(State state) implements Event {}
+
   /** Oldest first. */
-  public record State(List<Recovery> recoveries, long lastId, List<Skip> skips)
-      implements CborSerializable {
+  public record State(List<Recovery> recoveries, long lastId, List<Skip> skips,
+      actors.control.ControlState.Version version) implements CborSerializable {
+    public State(List<Recovery> recoveries, long lastId, List<Skip> skips) {
+      this(recoveries, lastId, skips, null);
+    }
+
     public State {
+      version = version == null ? actors.control.ControlState.Version.ZERO : version;
       recoveries = List.copyOf(recoveries);
       skips = skips == null ? List.of() : List.copyOf(skips);
     }
@@ -169,7 +201,7 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
       for (Recovery r : recoveries) {
         l.add(r.start().uid().equals(uid) ? f.apply(r) : r);
       }
-      return new State(l, lastId, skips);
+      return new State(l, lastId, skips, version);
     }
   }
 
@@ -177,8 +209,22 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
   private final Clock clock;
   private final String nodeName;
 
+  // replication working memory (see ControlState): the other nodes' logs and the term led here
+  private java.util.Set<ActorRef<Command>> peers = java.util.Set.of();
+  private long leadingTerm;
+
+  static final Duration PUSH_EVERY = Duration.ofSeconds(2);
+
   public static Behavior<Command> create(Clock clock, String nodeName) {
-    return Behaviors.setup(ctx -> new RecoveryLog(ctx, clock, nodeName));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(Push.INSTANCE, PUSH_EVERY);
+      var receptionist = ctx.getSystem().receptionist();
+      receptionist.tell(org.apache.pekko.actor.typed.receptionist.Receptionist.register(KEY, ctx.getSelf()));
+      receptionist.tell(org.apache.pekko.actor.typed.receptionist.Receptionist.subscribe(KEY,
+          ctx.messageAdapter(org.apache.pekko.actor.typed.receptionist.Receptionist.Listing.class,
+              l -> new PeersChanged(l.getServiceInstances(KEY)))));
+      return new RecoveryLog(ctx, clock, nodeName);
+    }));
   }
 
   private RecoveryLog(ActorContext<Command> ctx, Clock clock, String nodeName) {
@@ -199,22 +245,21 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
     return RetentionCriteria.snapshotEvery(100, 2);
   }
 
-  @Override
-  public SignalHandler<State> signalHandler() {
-    return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> {
-          // a recovery that never resolved was cut short by a crash: resolve it as interrupted
-          // (its cluster stays blocked until acknowledged or the block period ends)
-          for (Recovery r : state.recoveries()) {
-            if (!r.ended()) {
-              ctx.getSelf().tell(new Resolve(r.start().uid(),
-                  new Resolution(false, InstanceKey.NONE, "", "", List.of(), List.of(),
-                      List.of("interrupted: orcha stopped while this recovery ran; check the "
-                          + "topology and acknowledge it"), "", false), ctx.getSystem().ignoreRef()));
-            }
-          }
-        })
-        .build();
+  /**
+   * A recovery found unresolved when this node takes over as leader was cut short (a crash, a
+   * leader change): it is resolved as interrupted and keeps its cluster blocked until
+   * acknowledged or the block period ends — never run twice.
+   */
+  private void resolveInterrupted(State state) {
+    for (Recovery r : state.recoveries()) {
+      if (!r.ended()) {
+        ctx.getSelf().tell(new Resolve(r.start().uid(),
+            new Resolution(false, InstanceKey.NONE, "", "", List.of(), List.of(),
+                List.of("interrupted: orcha stopped (or the leader changed) while this recovery "
+                    + "ran; check the topology and acknowledge it"), "", false),
+            ctx.getSystem().ignoreRef()));
+      }
+    }
   }
 
   @Override
@@ -226,7 +271,92 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
         .onCommand(Acknowledge.class, this::onAcknowledge)
         .onCommand(RecordSkip.class, this::onRecordSkip)
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), s))
+        .onCommand(PeersChanged.class, (st, c) -> {
+          peers = c.peers().stream().filter(p -> !p.equals(ctx.getSelf()))
+              .collect(java.util.stream.Collectors.toUnmodifiableSet());
+          return Effect().noReply();
+        })
+        .onCommand(Lead.class, this::onLead)
+        .onCommand(MajorityRead.class, this::onMajorityRead)
+        .onCommand(Follow.class, (st, c) -> {
+          leadingTerm = 0;
+          return Effect().noReply();
+        })
+        .onCommand(Replicate.class, this::onReplicate)
+        .onCommand(GetReplica.class, (st, c) -> Effect().reply(c.replyTo(), new Replica(st)))
+        .onCommand(Push.class, (st, c) -> {
+          push(st);
+          return Effect().noReply();
+        })
         .build();
+  }
+
+  private int majority() {
+    return actors.cluster.Majority.of(ctx.getSystem());
+  }
+
+
+  private ReplyEffect<Event, State> onLead(State s, Lead c) {
+    leadingTerm = 0;
+    int needed = majority();
+    List<java.util.concurrent.CompletableFuture<State>> asks = new ArrayList<>();
+    for (ActorRef<Command> p : peers) {
+      asks.add(org.apache.pekko.actor.typed.javadsl.AskPattern.<Command, Replica>ask(p,
+              GetReplica::new, Duration.ofSeconds(2), ctx.getSystem().scheduler())
+          .toCompletableFuture().thenApply(Replica::state).exceptionally(e -> null));
+    }
+    ctx.pipeToSelf(java.util.concurrent.CompletableFuture.allOf(
+            asks.toArray(java.util.concurrent.CompletableFuture[]::new))
+        .thenApply(v -> asks.stream().map(java.util.concurrent.CompletableFuture::join)
+            .filter(java.util.Objects::nonNull).toList()),
+        (answers, err) -> new MajorityRead(c.term(), answers == null ? List.of() : answers, needed,
+            c.replyTo()));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onMajorityRead(State s, MajorityRead c) {
+    if (c.answers().size() + 1 < c.needed()) {
+      return Effect().reply(c.replyTo(), StatusReply.error("recovery log: only "
+          + (c.answers().size() + 1) + " nodes answered, a majority is " + c.needed()));
+    }
+    State newest = s;
+    for (State a : c.answers()) {
+      if (a.version().compareTo(newest.version()) > 0) {
+        newest = a;
+      }
+    }
+    if (newest.version().term() >= c.term()) {
+      return Effect().reply(c.replyTo(), StatusReply.error("recovery log: term " + c.term()
+          + " is not newer than " + newest.version()));
+    }
+    State taken = new State(newest.recoveries(), newest.lastId(), newest.skips(),
+        new actors.control.ControlState.Version(c.term(), 0));
+    return Effect().persist(new Replaced(taken))
+        .thenRun(st -> {
+          leadingTerm = c.term();
+          resolveInterrupted(st);
+          push(st);
+        })
+        .thenReply(c.replyTo(), st -> StatusReply.success(st.version()));
+  }
+
+  private ReplyEffect<Event, State> onReplicate(State s, Replicate c) {
+    if (leadingTerm > 0 && c.state().version().term() <= leadingTerm) {
+      return Effect().noReply();
+    }
+    if (c.state().version().compareTo(s.version()) <= 0) {
+      return Effect().noReply();
+    }
+    leadingTerm = 0;
+    return Effect().persist(new Replaced(c.state())).thenNoReply();
+  }
+
+  /** A leader sends its log to every other node (after changes, and every few seconds). */
+  private void push(State s) {
+    if (leadingTerm > 0) {
+      Replicate r = new Replicate(s);
+      peers.forEach(p -> p.tell(r));
+    }
   }
 
   private ReplyEffect<Event, State> onRegister(State s, Register c) {
@@ -245,7 +375,8 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
         + c.start().analysisCode() + " on " + c.start().failedKey() + " by " + nodeName));
     Recovery r = new Recovery(s.lastId() + 1, c.start(), now, steps, null, null, false, "", null,
         "");
-    return Effect().persist(new RecoveryRegistered(r)).thenReply(c.replyTo(), st -> StatusReply.success(r));
+    return Effect().persist(new RecoveryRegistered(r)).thenRun(this::push)
+        .thenReply(c.replyTo(), st -> StatusReply.success(r));
   }
 
   private ReplyEffect<Event, State> onAddStep(State s, AddStep c) {
@@ -254,7 +385,7 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
       return Effect().noReply();
     }
     Step step = new Step(r.get().steps().size() + 1, clock.instant(), c.phase(), c.message());
-    return Effect().persist(new StepRecorded(c.uid(), step)).thenNoReply();
+    return Effect().persist(new StepRecorded(c.uid(), step)).thenRun(this::push).thenNoReply();
   }
 
   private ReplyEffect<Event, State> onResolve(State s, Resolve c) {
@@ -266,7 +397,7 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
       return Effect().reply(c.replyTo(), StatusReply.success(r.get()));
     }
     return Effect().persist(new RecoveryResolved(c.uid(), c.resolution(), clock.instant()))
-        .thenReply(c.replyTo(), st -> StatusReply.success(st.byUid(c.uid()).orElseThrow()));
+        .thenRun(this::push).thenReply(c.replyTo(), st -> StatusReply.success(st.byUid(c.uid()).orElseThrow()));
   }
 
   private ReplyEffect<Event, State> onAcknowledge(State s, Acknowledge c) {
@@ -282,7 +413,7 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
       return Effect().reply(c.replyTo(), StatusReply.success(0));
     }
     return Effect().persist(new RecoveriesAcknowledged(uids, c.by(), c.comment(), clock.instant()))
-        .thenReply(c.replyTo(), st -> StatusReply.success(uids.size()));
+        .thenRun(this::push).thenReply(c.replyTo(), st -> StatusReply.success(uids.size()));
   }
 
   private ReplyEffect<Event, State> onRecordSkip(State s, RecordSkip c) {
@@ -292,11 +423,25 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
     if (last != null && last.reason().equals(c.skip().reason())) {
       return Effect().noReply();
     }
-    return Effect().persist(new SkipRecorded(c.skip())).thenNoReply();
+    return Effect().persist(new SkipRecorded(c.skip())).thenRun(this::push).thenNoReply();
   }
 
+  /** Every change is a new version of the log; a replaced log keeps the leader's version. */
   @Override
   public EventHandler<State, Event> eventHandler() {
+    EventHandler<State, Event> changes = changes();
+    return (s, e) -> {
+      if (e instanceof Replaced r) {
+        return r.state();
+      }
+      State n = changes.apply(s, e);
+      var v = s.version();
+      return new State(n.recoveries(), n.lastId(), n.skips(),
+          new actors.control.ControlState.Version(v.term(), v.seq() + 1));
+    };
+  }
+
+  private EventHandler<State, Event> changes() {
     return newEventHandlerBuilder().forAnyState()
         .onEvent(RecoveryRegistered.class, (s, e) -> {
           List<Recovery> l = new ArrayList<>(s.recoveries());
@@ -304,7 +449,7 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
           while (l.size() > KEEP && l.get(0).ended()) {
             l.remove(0);
           }
-          return new State(l, e.recovery().id(), s.skips());
+          return new State(l, e.recovery().id(), s.skips(), s.version());
         })
         .onEvent(StepRecorded.class, (s, e) -> s.map(e.uid(), r -> r.withStep(e.step())))
         .onEvent(RecoveryResolved.class, (s, e) -> s.map(e.uid(), r -> r.resolved(e.resolution(), e.at())))
@@ -321,7 +466,7 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
           while (l.size() > KEEP_SKIPS) {
             l.remove(0);
           }
-          return new State(s.recoveries(), s.lastId(), l);
+          return new State(s.recoveries(), s.lastId(), l, s.version());
         })
         .build();
   }

@@ -13,7 +13,6 @@ import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import topology.AnalysisContext;
 import topology.Analyzer;
@@ -27,7 +26,9 @@ import topology.ReplicationAnalysis;
  */
 class RecoveryLogTest {
 
-  static final ActorTestKit testKit = ActorTestKit.create(
+  // a system per test: logs register with the receptionist, and a new leader reads every log
+  // it finds there — one test's log must not answer another's
+  ActorTestKit testKit = ActorTestKit.create(
       EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.parseString(
           "pekko.actor.serialization-bindings {\"orcha.CborSerializable\" = jackson-cbor}\n"
               + "pekko.actor.provider = local")).withFallback(ConfigFactory.load()));
@@ -36,8 +37,8 @@ class RecoveryLogTest {
   static final InstanceKey MASTER = new InstanceKey("127.0.0.1", 10111);
   static final InstanceKey SUCCESSOR = new InstanceKey("127.0.0.1", 10112);
 
-  @AfterAll
-  static void shutdown() {
+  @org.junit.jupiter.api.AfterEach
+  void shutdown() {
     testKit.shutdownTestKit();
   }
 
@@ -60,9 +61,12 @@ class RecoveryLogTest {
         "MasterRecoveryGTID", false);
   }
 
-  static EventSourcedBehaviorTestKit<RecoveryLog.Command, RecoveryLog.Event, RecoveryLog.State> kit(
+  EventSourcedBehaviorTestKit<RecoveryLog.Command, RecoveryLog.Event, RecoveryLog.State> kit(
       Clock clock) {
-    return EventSourcedBehaviorTestKit.create(testKit.system(), RecoveryLog.create(clock, "node-1"));
+    var kit = EventSourcedBehaviorTestKit.<RecoveryLog.Command, RecoveryLog.Event, RecoveryLog.State>create(
+        testKit.system(), RecoveryLog.create(clock, "node-1"));
+    kit.clear(); // every test starts from an empty log (one persistence id for all)
+    return kit;
   }
 
   @Test
@@ -107,17 +111,20 @@ class RecoveryLogTest {
   void interruptedRecoveryIsResolvedOnRestartAndNotRunAgain() {
     MovingClock clock = new MovingClock(T0);
     var kit = kit(clock);
-    kit.<StatusReply<RecoveryLog.Recovery>>runCommand(r -> new RecoveryLog.Register(start("u1", "c1"), r));
-    kit.runCommand(new RecoveryLog.AddStep("u1", "planned", "promote 127.0.0.1:10112"));
+    kit.<StatusReply<RecoveryLog.Recovery>>runCommand(r -> new RecoveryLog.Register(start("i1", "ci1"), r));
+    kit.runCommand(new RecoveryLog.AddStep("i1", "planned", "promote 127.0.0.1:10112"));
     var restarted = kit.restart().state();
-    // the restart's own signal resolves it; read the state once it has
+    // taking over as leader (the coordinator's claim) resolves what the predecessor left running
+    var lead = kit.<StatusReply<actors.control.ControlState.Version>>runCommand(
+        r -> new RecoveryLog.Lead(1, r));
+    assertEquals(new actors.control.ControlState.Version(1, 0), lead.reply().getValue());
     RecoveryLog.Recovery r = org.apache.pekko.actor.testkit.typed.javadsl.TestProbe.<RecoveryLog.State>create(
         testKit.system()).awaitAssert(java.time.Duration.ofSeconds(5), () -> {
-          RecoveryLog.Recovery x = kit.getState().byUid("u1").orElseThrow();
+          RecoveryLog.Recovery x = kit.getState().byUid("i1").orElseThrow();
           assertTrue(x.ended(), "resolved after restart");
           return x;
         });
-    assertFalse(r.resolution().successful());
+    assertFalse(r.resolution().successful(), r.toString());
     assertTrue(r.resolution().errors().get(0).startsWith("interrupted"));
     assertFalse(r.acknowledged(), "it keeps blocking until someone looks");
     assertEquals(1, restarted.recoveries().size());
