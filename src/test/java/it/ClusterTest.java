@@ -189,6 +189,22 @@ class ClusterTest {
     }
   }
 
+  /** A server discovered through one node is probed by every node. */
+  @Test
+  void discoveryThroughAnyNodeReachesEveryNode() {
+    int m = SB + 8;
+    try (Sandbox sandbox = Sandbox.up("cluster-disc", m, 4, "star")) {
+      OrchaFixture leader = startThree();
+      OrchaFixture follower = nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
+      JsonNode r = follower.get("discover/127.0.0.1/" + m);
+      assertEquals("OK", r.get("Code").asText(), r.toString());
+      for (OrchaFixture n : nodes) {
+        Eventually.await("4 valid on " + n.apiUrl(), Duration.ofSeconds(30), () -> n.get("all-instances"),
+            a -> a.size() == 4 && a.findValues("IsLastCheckValid").stream().allMatch(JsonNode::asBoolean));
+      }
+    }
+  }
+
   /**
    * The leader crashes while its recovery of a dead master waits in a hook: the next leader
    * has the recovery (the log is replicated), resolves it as interrupted, and does not run it

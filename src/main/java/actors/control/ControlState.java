@@ -114,6 +114,15 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
     }
   }
 
+  /**
+   * What an operator asked about probing a server (discover: probe it; forget: stop), when:
+   * every node's probe manager follows the leader's intents, so discover/forget reach all nodes.
+   */
+  public record ProbeIntent(boolean probe, Instant at) implements CborSerializable {}
+
+  /** Records a discover (probe = true) or forget of a server, for every node to follow. */
+  public record SetProbeIntent(InstanceKey key, boolean probe) implements Command {}
+
   /** A registered promotion rule and when it expires (CandidateInstanceExpireMinutes). */
   public record Candidate(InstanceKey key, PromotionRule rule, Instant registeredAt,
       Instant expiresAt) implements CborSerializable {
@@ -125,11 +134,19 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
   /** Everything active or not yet purged; readers filter with the time they judge at. */
   public record Snapshot(Map<InstanceKey, Downtime> downtimes,
       Map<InstanceKey, Maintenance> maintenance, Map<InstanceKey, Candidate> candidates,
-      boolean globalRecoveriesDisabled, Map<String, String> clusterAliases, Map<String, String> kv) {
+      boolean globalRecoveriesDisabled, Map<String, String> clusterAliases, Map<String, String> kv,
+      Map<InstanceKey, ProbeIntent> probeIntents) {
     public static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), Map.of(), false,
-        Map.of(), Map.of());
+        Map.of(), Map.of(), Map.of());
+
+    public Snapshot(Map<InstanceKey, Downtime> downtimes, Map<InstanceKey, Maintenance> maintenance,
+        Map<InstanceKey, Candidate> candidates, boolean globalRecoveriesDisabled,
+        Map<String, String> clusterAliases, Map<String, String> kv) {
+      this(downtimes, maintenance, candidates, globalRecoveriesDisabled, clusterAliases, kv, Map.of());
+    }
 
     public Snapshot {
+      probeIntents = probeIntents == null ? Map.of() : Map.copyOf(probeIntents);
       downtimes = Map.copyOf(downtimes);
       maintenance = Map.copyOf(maintenance);
       candidates = Map.copyOf(candidates);
@@ -182,12 +199,14 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
 
   public record KvPut(Map<String, String> pairs, Instant at) implements Event {}
 
+  public record ProbeIntentSet(InstanceKey key, ProbeIntent intent) implements Event {}
+
   /** The whole state taken from the leader (or made this term's by a new leader). */
   public record Replaced(State state) implements Event {}
 
   /** Expired entries purged (not a user action: keeps the state small). */
   public record ExpiredPurged(List<InstanceKey> downtimes, List<InstanceKey> maintenance,
-      List<InstanceKey> candidates, Instant at) implements Event {}
+      List<InstanceKey> candidates, Instant at, List<InstanceKey> forgetIntents) implements Event {}
 
   /**
    * Which write a state is: the leader's term (its fencing incarnation's counter) and the
@@ -210,10 +229,11 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
   public record State(Map<InstanceKey, Downtime> downtimes,
       Map<InstanceKey, Maintenance> maintenance, long lastMaintenanceId,
       Map<InstanceKey, Candidate> candidates, boolean globalRecoveriesDisabled,
-      Map<String, String> clusterAliases, Map<String, String> kv, Version version)
-      implements CborSerializable {
+      Map<String, String> clusterAliases, Map<String, String> kv, Version version,
+      Map<InstanceKey, ProbeIntent> probeIntents) implements CborSerializable {
     public State {
       version = version == null ? Version.ZERO : version;
+      probeIntents = probeIntents == null ? Map.of() : Map.copyOf(probeIntents);
       downtimes = Map.copyOf(downtimes);
       maintenance = Map.copyOf(maintenance);
       candidates = candidates == null ? Map.of() : Map.copyOf(candidates);
@@ -223,44 +243,51 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
 
     Snapshot snapshot() {
       return new Snapshot(downtimes, maintenance, candidates, globalRecoveriesDisabled,
-          clusterAliases, kv);
+          clusterAliases, kv, probeIntents);
     }
 
     State withDowntimes(Map<InstanceKey, Downtime> d) {
       return new State(d, maintenance, lastMaintenanceId, candidates, globalRecoveriesDisabled,
-          clusterAliases, kv, version);
+          clusterAliases, kv, version, probeIntents);
     }
 
     State withMaintenance(Map<InstanceKey, Maintenance> m, long lastId) {
       return new State(downtimes, m, lastId, candidates, globalRecoveriesDisabled, clusterAliases,
-          kv, version);
+          kv, version, probeIntents);
     }
 
     State withCandidates(Map<InstanceKey, Candidate> c) {
       return new State(downtimes, maintenance, lastMaintenanceId, c, globalRecoveriesDisabled,
-          clusterAliases, kv, version);
+          clusterAliases, kv, version, probeIntents);
     }
 
     State withGlobalRecoveriesDisabled(boolean disabled) {
       return new State(downtimes, maintenance, lastMaintenanceId, candidates, disabled,
-          clusterAliases, kv, version);
+          clusterAliases, kv, version, probeIntents);
     }
 
     State withClusterAliases(Map<String, String> a) {
       return new State(downtimes, maintenance, lastMaintenanceId, candidates,
-          globalRecoveriesDisabled, a, kv, version);
+          globalRecoveriesDisabled, a, kv, version, probeIntents);
     }
 
     State withKv(Map<String, String> k) {
       return new State(downtimes, maintenance, lastMaintenanceId, candidates,
-          globalRecoveriesDisabled, clusterAliases, k, version);
+          globalRecoveriesDisabled, clusterAliases, k, version, probeIntents);
     }
 
     State withVersion(Version v) {
       return new State(downtimes, maintenance, lastMaintenanceId, candidates,
-          globalRecoveriesDisabled, clusterAliases, kv, v);
+          globalRecoveriesDisabled, clusterAliases, kv, v, probeIntents);
+    }
+
+    State withProbeIntents(Map<InstanceKey, ProbeIntent> p) {
+      return new State(downtimes, maintenance, lastMaintenanceId, candidates,
+          globalRecoveriesDisabled, clusterAliases, kv, version, p);
     }
   }
+
+  static final Duration FORGET_INTENT = Duration.ofHours(1);
 
   /** How often expired entries are purged from the journal's state. */
   private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
@@ -302,7 +329,8 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
 
   @Override
   public State emptyState() {
-    return new State(Map.of(), Map.of(), 0, Map.of(), false, Map.of(), Map.of(), Version.ZERO);
+    return new State(Map.of(), Map.of(), 0, Map.of(), false, Map.of(), Map.of(), Version.ZERO,
+        Map.of());
   }
 
   @Override
@@ -335,6 +363,9 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
             .thenReply(c.replyTo(), st -> StatusReply.success(c.pairs().size())))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), s.snapshot()))
         .onCommand(Subscribe.class, this::onSubscribe)
+        .onCommand(SetProbeIntent.class, (st, c) -> Effect()
+            .persist(new ProbeIntentSet(c.key(), new ProbeIntent(c.probe(), clock.instant())))
+            .thenRun(this::publish).thenNoReply())
         .onCommand(Expire.class, this::onExpire)
         .onCommand(PeersChanged.class, (st, c) -> {
           peers = c.peers().stream().filter(p -> !p.equals(ctx.getSelf()))
@@ -517,10 +548,15 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
         .filter(m -> !m.activeAt(now)).map(Maintenance::key).toList();
     List<InstanceKey> candidates = s.candidates().values().stream()
         .filter(cand -> !cand.activeAt(now)).map(Candidate::key).toList();
-    if (downtimes.isEmpty() && maintenance.isEmpty() && candidates.isEmpty()) {
+    // a forget is followed for an hour: long enough for every node, short enough not to fight
+    // crawling for ever
+    List<InstanceKey> forgets = s.probeIntents().entrySet().stream()
+        .filter(e -> !e.getValue().probe() && e.getValue().at().plus(FORGET_INTENT).isBefore(now))
+        .map(Map.Entry::getKey).toList();
+    if (downtimes.isEmpty() && maintenance.isEmpty() && candidates.isEmpty() && forgets.isEmpty()) {
       return Effect().noReply();
     }
-    return Effect().persist(new ExpiredPurged(downtimes, maintenance, candidates, now))
+    return Effect().persist(new ExpiredPurged(downtimes, maintenance, candidates, now, forgets))
         .thenRun(this::publish).thenNoReply();
   }
 
@@ -580,6 +616,11 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
           k.putAll(e.pairs());
           return s.withKv(k);
         })
+        .onEvent(ProbeIntentSet.class, (s, e) -> {
+          Map<InstanceKey, ProbeIntent> p = new LinkedHashMap<>(s.probeIntents());
+          p.put(e.key(), e.intent());
+          return s.withProbeIntents(p);
+        })
         .onEvent(CandidateRegistered.class, (s, e) -> {
           Map<InstanceKey, Candidate> c = new LinkedHashMap<>(s.candidates());
           c.put(e.candidate().key(), e.candidate());
@@ -594,8 +635,12 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
           if (e.candidates() != null) {
             e.candidates().forEach(c::remove);
           }
+          Map<InstanceKey, ProbeIntent> p = new LinkedHashMap<>(s.probeIntents());
+          if (e.forgetIntents() != null) {
+            e.forgetIntents().forEach(p::remove);
+          }
           return new State(d, m, s.lastMaintenanceId(), c, s.globalRecoveriesDisabled(),
-              s.clusterAliases(), s.kv(), s.version());
+              s.clusterAliases(), s.kv(), s.version(), p);
         })
         .build();
   }

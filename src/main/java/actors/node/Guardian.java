@@ -81,7 +81,8 @@ public final class Guardian {
             s.aliasRules(), s.analysisSettings(), s.nodeName(), deps.clock(), detector, control))
         .onFailure(SupervisorStrategy.resume()), "topology-view");
     ActorRef<ProbeManager.Command> manager = ctx.spawn(
-        ProbeManager.create(deps.probeClient(), schedule(s), deps.clock(), view), "probe-manager");
+        ProbeManager.create(deps.probeClient(), schedule(s), deps.clock(), view, control),
+        "probe-manager");
     // the view needs the detector and the manager needs the view: the detector learns of the
     // manager (for emergent probes) by message
     detector.tell(new FailureDetector.ProbeWith(manager));

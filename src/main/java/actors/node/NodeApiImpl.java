@@ -106,6 +106,7 @@ public final class NodeApiImpl implements NodeApi {
 
   @Override
   public CompletionStage<InstanceView> discover(InstanceKey key) {
+    control.tell(new ControlState.SetProbeIntent(key, true)); // every node probes it too
     CompletionStage<ProbeResult> probed = AskPattern.ask(manager,
         r -> new ProbeManager.DiscoverAndProbe(key, r), timeout(), scheduler);
     return probed.thenCompose(result -> {
@@ -119,6 +120,7 @@ public final class NodeApiImpl implements NodeApi {
 
   @Override
   public CompletionStage<Void> discoverAsync(InstanceKey key) {
+    control.tell(new ControlState.SetProbeIntent(key, true));
     CompletionStage<Done> added = AskPattern.askWithStatus(manager,
         r -> new ProbeManager.Discover(key, r), timeout(), scheduler);
     return added.thenApply(d -> null);
@@ -126,6 +128,7 @@ public final class NodeApiImpl implements NodeApi {
 
   @Override
   public CompletionStage<Void> forget(InstanceKey key) {
+    control.tell(new ControlState.SetProbeIntent(key, false)); // every node forgets it too
     CompletionStage<Done> forgotten = AskPattern.askWithStatus(manager,
         r -> new ProbeManager.Forget(key, r), timeout(), scheduler);
     return forgotten.thenCompose(d -> auditor.record("forget", key, "", settings.get().nodeName(),

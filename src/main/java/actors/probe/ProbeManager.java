@@ -62,6 +62,12 @@ public final class ProbeManager
 
   public record ListKeys(ActorRef<Set<InstanceKey>> replyTo) implements Command {}
 
+  /**
+   * Follows the leader's discover/forget intents from the (replicated) control state: every
+   * node probes what was discovered through any node, and stops probing what was forgotten.
+   */
+  public record FollowIntents(actors.control.ControlState.Snapshot control) implements Command {}
+
   /** A prober stopped (forgotten, or failed); respawned when its server is still in the set. */
   private record ProberStopped(InstanceKey key, ActorRef<InstanceProber.Command> ref)
       implements Command {}
@@ -100,11 +106,24 @@ public final class ProbeManager
   private final java.util.Map<InstanceKey, ActorRef<InstanceProber.Command>> probers =
       new java.util.HashMap<>();
   private long spawned;
+  // the intents already acted on (working memory; after a restart each is followed once more)
+  private final java.util.Map<InstanceKey, java.time.Instant> intentsApplied =
+      new java.util.HashMap<>();
 
   public static Behavior<Command> create(ProbeClient client, ProbeSchedule schedule, Clock clock,
       ActorRef<TopologyView.Command> view) {
+    return create(client, schedule, clock, view, null);
+  }
+
+  /** With {@code control}: follows the discover/forget intents of the control state. */
+  public static Behavior<Command> create(ProbeClient client, ProbeSchedule schedule, Clock clock,
+      ActorRef<TopologyView.Command> view, ActorRef<actors.control.ControlState.Command> control) {
     return Behaviors.setup(ctx -> {
       ctx.setLoggerName(ProbeManager.class);
+      if (control != null) {
+        control.tell(new actors.control.ControlState.Subscribe(ctx.messageAdapter(
+            actors.control.ControlState.Snapshot.class, FollowIntents::new)));
+      }
       return new ProbeManager(ctx, client, schedule, clock, view);
     });
   }
@@ -152,7 +171,24 @@ public final class ProbeManager
         .onCommand(UpdateSchedule.class, this::onUpdateSchedule)
         .onCommand(ProberStopped.class, this::onProberStopped)
         .onCommand(ListKeys.class, (s, c) -> Effect().none().thenRun(st -> c.replyTo().tell(st.keys())))
+        .onCommand(FollowIntents.class, this::onFollowIntents)
         .build();
+  }
+
+  private Effect<Event, State> onFollowIntents(State s, FollowIntents c) {
+    c.control().probeIntents().forEach((key, intent) -> {
+      java.time.Instant applied = intentsApplied.get(key);
+      if (applied != null && !intent.at().isAfter(applied)) {
+        return;
+      }
+      intentsApplied.put(key, intent.at());
+      if (intent.probe() && !s.keys().contains(key)) {
+        ctx.getSelf().tell(new Discover(key, ctx.getSystem().ignoreRef()));
+      } else if (!intent.probe() && s.keys().contains(key)) {
+        ctx.getSelf().tell(new Forget(key, ctx.getSystem().ignoreRef()));
+      }
+    });
+    return Effect().none();
   }
 
   private Effect<Event, State> add(State state, List<InstanceKey> keys, String via,
