@@ -105,7 +105,7 @@ public record RecoverySettings(
   }
 
   /** The detection settings {@link AnalysisCode#actionUnder} reads. */
-  AnalysisSettings analysisSettings() {
+  public AnalysisSettings analysisSettings() {
     return AnalysisSettings.DEFAULTS.withRecoverNonWriteableMaster(recoverNonWriteableMaster)
         .withRecoverLockedSemiSyncMaster(recoverLockedSemiSyncMaster)
         .withEnforceExactSemiSyncReplicas(enforceExactSemiSyncReplicas);

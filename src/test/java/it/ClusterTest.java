@@ -230,7 +230,8 @@ class ClusterTest {
       }
       sandbox.kill(m);
       String uid = Eventually.await("the leader's recovery waiting in its hook", Duration.ofSeconds(30),
-          () -> leader.recoveryLog().recoveries(), l -> !l.isEmpty() && !l.get(0).ended())
+          () -> leader.recoveryLog().recoveries(), l -> !l.isEmpty() && !l.get(0).ended()
+              && l.get(0).steps().stream().anyMatch(st -> st.phase().equals("planned")))
           .get(0).start().uid();
       crash(leader);
       List<OrchaFixture> survivors = nodes.stream().filter(n -> n != leader).toList();
@@ -238,6 +239,9 @@ class ClusterTest {
       var r = Eventually.await("the interrupted recovery on the new leader", Duration.ofSeconds(30),
           () -> next.recoveryLog().byUid(uid), o -> o.isPresent() && o.get().ended()).get();
       assertTrue(r.resolution().errors().get(0).startsWith("interrupted"), r.toString());
+      // it had started only once a majority of the nodes saw the dead master themselves
+      assertTrue(r.steps().stream().anyMatch(st -> st.phase().equals("agreed")
+          && st.message().contains("majority")), r.steps().toString());
       Eventually.await("the dead master skipped, blocked by " + uid, Duration.ofSeconds(30),
           () -> next.recoveryLog().skips().stream()
               .filter(k -> k.key().port() == m && uid.equals(k.blockingUid())).toList(),

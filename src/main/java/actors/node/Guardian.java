@@ -122,7 +122,8 @@ public final class Guardian {
     Leadership leadership = new Leadership(cluster);
     RecoveryCoordinator.Deps coordinatorDeps = new RecoveryCoordinator.Deps(
         () -> current.get().recoverySettings(), procedure, recoveryLog, control, view, detector,
-        fencer, leadership::isLeader, deps.clock(), s.discovery().pollInterval().multipliedBy(3),
+        fencer, leadership::isLeader, () -> actors.cluster.Majority.members(ctx.getSystem()),
+        deps.clock(), s.discovery().pollInterval().multipliedBy(3),
         s.nodeName(), s.http().askTimeout());
     // one coordinator per node, acting on its own node's picture while the node leads
     ActorRef<RecoveryCoordinator.Command> coordinator = ctx.spawn(Behaviors.supervise(

@@ -65,6 +65,21 @@ public final class RecoveryCoordinator {
 
   private enum ClaimAgain implements Command { INSTANCE }
 
+  /**
+   * What another node's analysis sees (quorum-agreed detection): every coordinator tells the
+   * others each analysis that calls for a recovery; the leader counts them.
+   */
+  public record Opinion(String node, Instant at, List<Seen> seen) implements Command,
+      orcha.CborSerializable {}
+
+  public record Seen(InstanceKey key, String action) implements orcha.CborSerializable {}
+
+  private record PeersChanged(Set<ActorRef<Command>> peers) implements Command {}
+
+  /** Finds the other nodes' coordinators. */
+  public static final org.apache.pekko.actor.typed.receptionist.ServiceKey<Command> KEY =
+      org.apache.pekko.actor.typed.receptionist.ServiceKey.create(Command.class, "orcha-coordinator");
+
   /** Membership or reachability changed (or the periodic check): is this node the leader? */
   private enum CheckLeadership implements Command { INSTANCE }
 
@@ -95,14 +110,18 @@ public final class RecoveryCoordinator {
   /** A recovery decided and being registered. {@code replyTo} is null for automated ones. */
   private record Pending(String uid, String clusterName, RecoveryDecision decision,
       RecoveryProcedure.Request request, Instant detectedAt,
-      ActorRef<StatusReply<RecoveryLog.Recovery>> replyTo) {}
+      ActorRef<StatusReply<RecoveryLog.Recovery>> replyTo, List<String> agreedBy) {}
 
   /** Everything a coordinator works with, built by the node hosting it. */
   public record Deps(Supplier<RecoverySettings> settings, RecoveryProcedure procedure,
       ActorRef<RecoveryLog.Command> log, ActorRef<ControlState.Command> control,
       ActorRef<TopologyView.Command> view, ActorRef<FailureDetector.Command> detector,
-      actors.cluster.Fencer fencer, java.util.function.BooleanSupplier isLeader, Clock clock,
-      Duration startDelay, String nodeName, Duration askTimeout) {}
+      actors.cluster.Fencer fencer, java.util.function.BooleanSupplier isLeader,
+      java.util.function.IntSupplier members, Clock clock, Duration startDelay, String nodeName,
+      Duration askTimeout) {}
+
+  /** Quorum-agreed detection applies from this many nodes on. */
+  static final int QUORUM_FROM = 3;
 
   /**
    * @param held clusters (by name) decided, registering or recovering: nothing else starts there
@@ -110,7 +129,20 @@ public final class RecoveryCoordinator {
    */
   private record State(boolean delayOver, boolean leading, actors.cluster.Incarnation incarnation,
       ControlState.Snapshot control, boolean controlSeen, Set<String> held,
-      Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> waiting) {
+      Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> waiting,
+      Map<String, topology.DetectionQuorum.Opinion> opinions, Set<ActorRef<Command>> peers) {
+
+    State withOpinion(topology.DetectionQuorum.Opinion o) {
+      Map<String, topology.DetectionQuorum.Opinion> m = new HashMap<>(opinions);
+      m.put(o.node(), o);
+      return new State(delayOver, leading, incarnation, control, controlSeen, held, waiting,
+          Map.copyOf(m), peers);
+    }
+
+    State withPeers(Set<ActorRef<Command>> p) {
+      return new State(delayOver, leading, incarnation, control, controlSeen, held, waiting,
+          opinions, Set.copyOf(p));
+    }
 
     /**
      * Automated recovery acts once the start delay is over, while this node leads, under a
@@ -121,27 +153,27 @@ public final class RecoveryCoordinator {
     }
 
     State opened() {
-      return new State(true, leading, incarnation, control, controlSeen, held, waiting);
+      return new State(true, leading, incarnation, control, controlSeen, held, waiting, opinions, peers);
     }
 
     State claimed(actors.cluster.Incarnation i) {
-      return new State(delayOver, leading, i, control, controlSeen, held, waiting);
+      return new State(delayOver, leading, i, control, controlSeen, held, waiting, opinions, peers);
     }
 
     State leading(boolean l) {
-      return new State(delayOver, l, null, control, controlSeen, held, waiting);
+      return new State(delayOver, l, null, control, controlSeen, held, waiting, opinions, peers);
     }
 
     State hold(String cluster) {
       Set<String> h = new HashSet<>(held);
       h.add(cluster);
-      return new State(delayOver, leading, incarnation, control, controlSeen, Set.copyOf(h), waiting);
+      return new State(delayOver, leading, incarnation, control, controlSeen, Set.copyOf(h), waiting, opinions, peers);
     }
 
     State release(String cluster) {
       Set<String> h = new HashSet<>(held);
       h.remove(cluster);
-      return new State(delayOver, leading, incarnation, control, controlSeen, Set.copyOf(h), waiting);
+      return new State(delayOver, leading, incarnation, control, controlSeen, Set.copyOf(h), waiting, opinions, peers);
     }
 
     State waitFor(String uid, ActorRef<StatusReply<RecoveryLog.Recovery>> replyTo) {
@@ -150,17 +182,17 @@ public final class RecoveryCoordinator {
       }
       Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> w = new HashMap<>(waiting);
       w.put(uid, replyTo);
-      return new State(delayOver, leading, incarnation, control, controlSeen, held, Map.copyOf(w));
+      return new State(delayOver, leading, incarnation, control, controlSeen, held, Map.copyOf(w), opinions, peers);
     }
 
     State answered(String uid) {
       Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> w = new HashMap<>(waiting);
       w.remove(uid);
-      return new State(delayOver, leading, incarnation, control, controlSeen, held, Map.copyOf(w));
+      return new State(delayOver, leading, incarnation, control, controlSeen, held, Map.copyOf(w), opinions, peers);
     }
 
     State withControl(ControlState.Snapshot c) {
-      return new State(delayOver, leading, incarnation, c, true, held, waiting);
+      return new State(delayOver, leading, incarnation, c, true, held, waiting, opinions, peers);
     }
   }
 
@@ -180,8 +212,14 @@ public final class RecoveryCoordinator {
               org.apache.pekko.cluster.ClusterEvent.ClusterDomainEvent.class,
               e -> CheckLeadership.INSTANCE), org.apache.pekko.cluster.ClusterEvent.ClusterDomainEvent.class));
       ctx.getSelf().tell(CheckLeadership.INSTANCE);
+      var receptionist = ctx.getSystem().receptionist();
+      receptionist.tell(org.apache.pekko.actor.typed.receptionist.Receptionist.register(KEY, ctx.getSelf()));
+      receptionist.tell(org.apache.pekko.actor.typed.receptionist.Receptionist.subscribe(KEY,
+          ctx.messageAdapter(org.apache.pekko.actor.typed.receptionist.Receptionist.Listing.class,
+              l -> new PeersChanged(l.getServiceInstances(KEY)))));
       return new RecoveryCoordinator(ctx, deps)
-          .behavior(new State(false, false, null, ControlState.Snapshot.EMPTY, false, Set.of(), Map.of()));
+          .behavior(new State(false, false, null, ControlState.Snapshot.EMPTY, false, Set.of(), Map.of(),
+              Map.of(), Set.of()));
     }));
   }
 
@@ -209,6 +247,9 @@ public final class RecoveryCoordinator {
           return Behaviors.same();
         })
         .onMessage(CheckLeadership.class, m -> onCheckLeadership(state))
+        .onMessage(PeersChanged.class, m -> behavior(state.withPeers(m.peers().stream()
+            .filter(p -> !p.equals(ctx.getSelf())).collect(java.util.stream.Collectors.toSet()))))
+        .onMessage(Opinion.class, m -> onOpinion(state, m))
         .onMessage(Decide.class, m -> onDecide(state, m))
         .onMessage(Recover.class, m -> onRecover(m, deps.clock().instant().plus(WAIT_FOR_FENCE)))
         .onMessage(RecoverAgain.class, m -> onRecover(m.recover(), m.waitUntil()))
@@ -298,6 +339,7 @@ public final class RecoveryCoordinator {
 
   /** Entries that may lead to a recovery, of clusters not held; then the log is read. */
   private Behavior<Command> onAnalyzed(State state, Analyzed m) {
+    tellOpinion(state, m.result());
     if (!state.open()) {
       return Behaviors.same(); // a new coordinator first lets the picture settle
     }
@@ -319,6 +361,44 @@ public final class RecoveryCoordinator {
     Instant seenAt = m.result().at();
     ctx.pipeToSelf(readLog(), (log, err) -> new Decide(entries, seenAt, log, err));
     return behavior(next);
+  }
+
+  /** Tells the other nodes' coordinators what this node's analysis calls a recovery for. */
+  private void tellOpinion(State state, TopologyView.AnalysisResult result) {
+    if (state.peers().isEmpty()) {
+      return;
+    }
+    RecoverySettings settings = deps.settings().get();
+    List<Seen> seen = new ArrayList<>();
+    for (ReplicationAnalysis a : result.analyses()) {
+      var action = a.analysis().actionUnder(settings.analysisSettings());
+      if (a.analysis().isActionable() && action != topology.RecoveryAction.NONE) {
+        seen.add(new Seen(a.key(), action.name()));
+      }
+    }
+    if (!seen.isEmpty()) {
+      Opinion o = new Opinion(deps.nodeName() + "@" + selfAddress(), result.at(), seen);
+      state.peers().forEach(p -> p.tell(o));
+    }
+  }
+
+  private String selfAddress() {
+    var a = org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem()).selfMember().address();
+    return a.getHost().orElse("") + ":" + a.getPort().map(String::valueOf).orElse("");
+  }
+
+  /** A leader hearing that another node sees a failure looks at its own picture again. */
+  private Behavior<Command> onOpinion(State state, Opinion m) {
+    Map<InstanceKey, topology.RecoveryAction> seen = new HashMap<>();
+    m.seen().forEach(x -> seen.put(x.key(), topology.RecoveryAction.valueOf(x.action())));
+    State next = state.withOpinion(new topology.DetectionQuorum.Opinion(m.node(), m.at(), seen));
+    return lookNowIfOpen(next);
+  }
+
+  /** The freshness window of other nodes' opinions. */
+  private Duration freshness() {
+    Duration twoPolls = deps.startDelay().multipliedBy(2).dividedBy(3);
+    return twoPolls.compareTo(Duration.ofSeconds(3)) > 0 ? twoPolls : Duration.ofSeconds(3);
   }
 
   private CompletableFuture<RecoveryLog.State> readLog() {
@@ -346,10 +426,26 @@ public final class RecoveryCoordinator {
         next = next.release(cluster);
         continue;
       }
+      List<String> agreedBy = List.of();
+      int members = deps.members().getAsInt();
+      if (members >= QUORUM_FROM) {
+        var agreement = topology.DetectionQuorum.agree(a.key(), d.action(),
+            deps.nodeName() + "@" + selfAddress(), state.opinions().values(), members, now,
+            freshness());
+        if (!agreement.agreed()) {
+          String why = "quorum-agreed detection: " + agreement.describe(a.analysis(), a.key());
+          ctx.getLog().debug("not recovering yet: {}", why);
+          deps.log().tell(new RecoveryLog.RecordSkip(new RecoveryLog.Skip(now, a.key(), cluster,
+              a.analysis().name(), why, "")));
+          next = next.release(cluster);
+          continue;
+        }
+        agreedBy = agreement.nodes();
+      }
       RecoveryProcedure.Request req = new RecoveryProcedure.Request(
           RecoveryProcedure.Kind.AUTOMATED, a.key(), InstanceKey.NONE, a, false, "",
           deps.nodeName());
-      register(new Pending(newUid(now), cluster, d, req, m.seenAt(), null));
+      register(new Pending(newUid(now), cluster, d, req, m.seenAt(), null, agreedBy));
     }
     return behavior(next);
   }
@@ -447,7 +543,7 @@ public final class RecoveryCoordinator {
     RecoveryProcedure.Request forced = new RecoveryProcedure.Request(req.kind(), req.failed(),
         req.candidate(), entry, req.skipProcesses(), hint.isEmpty() ? req.commandHint() : hint,
         req.user());
-    register(new Pending(newUid(now), cluster, d, forced, null, replyTo));
+    register(new Pending(newUid(now), cluster, d, forced, null, replyTo, List.of()));
     return behavior(state.hold(cluster));
   }
 
@@ -473,6 +569,10 @@ public final class RecoveryCoordinator {
     }
     RecoveryLog.Recovery rec = m.reply().getValue();
     ctx.getLog().warn("recovery {} (id {}) started: {}", p.uid(), rec.id(), p.decision().reason());
+    if (!p.agreedBy().isEmpty()) {
+      deps.log().tell(new RecoveryLog.AddStep(p.uid(), "agreed", "seen by a majority of the "
+          + "orcha nodes: " + p.agreedBy()));
+    }
     actors.cluster.Incarnation incarnation = state.incarnation();
     refactor.PhaseExecutor.Gate fence = step -> deps.fencer().hold(incarnation);
     ctx.spawn(RecoveryRun.create(p.uid(), p.clusterName(), p.request(), p.decision().type(),
