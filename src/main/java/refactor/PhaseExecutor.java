@@ -47,6 +47,15 @@ public final class PhaseExecutor {
     this.runner = new StepRunner(ops, waitTimeout, endSessionsOnReadOnly);
   }
 
+  private PhaseExecutor(StepRunner runner) {
+    this.runner = runner;
+  }
+
+  /** The same executor, ending the client sessions of every server it sets read-only. */
+  public PhaseExecutor endingSessions() {
+    return new PhaseExecutor(runner.endingSessions());
+  }
+
   /** A refactoring plan as phases: prepare (aborting), the moves (independent), the clean-up. */
   public static List<PromotionPlan.Phase> phases(RefactoringPlan plan) {
     List<PromotionPlan.Phase> phases = new ArrayList<>();

@@ -36,6 +36,11 @@ final class StepRunner {
    * @param endSessionsOnReadOnly a server set read-only also has its client sessions ended
    *     (MariaDB read_only does not stop SUPER users)
    */
+  /** The same runner, ending the client sessions of every server it sets read-only. */
+  StepRunner endingSessions() {
+    return new StepRunner(ops, waitTimeout, true);
+  }
+
   StepRunner(Operations ops, Duration waitTimeout, boolean endSessionsOnReadOnly) {
     this.ops = ops;
     this.waitTimeout = waitTimeout;

@@ -390,6 +390,26 @@ class RecoveryTest {
     assertEquals("0", sandbox.sql(M, "SELECT @@global.read_only"));
   }
 
+  @Test
+  void anOldMasterThatComesBackIsFencedNotReattached() {
+    shape("star", 4);
+    sandbox.kill(M);
+    RecoveryLog.Recovery r = awaitRecovered(M);
+    int promoted = r.resolution().successor().port();
+    sandbox.start(M); // back from the dead, writable, with the cluster's old name
+    Eventually.await("the returned master read-only", Duration.ofSeconds(20),
+        () -> sandbox.sql(M, "SELECT @@global.read_only"), "1"::equals);
+    RecoveryLog.Recovery after = Eventually.await("the fencing recorded", Duration.ofSeconds(10),
+        () -> orcha.recoveryLog().byUid(r.start().uid()).orElseThrow(),
+        x -> x.steps().stream().anyMatch(s -> s.phase().equals("returned")));
+    assertTrue(after.steps().stream().anyMatch(s -> s.phase().equals("returned")
+        && s.message().contains("read-only")), after.steps().toString());
+    // never re-attached, and the alias stays with the live cluster
+    assertEquals("", sandbox.sql(M, "SHOW SLAVE STATUS"));
+    assertEquals("127.0.0.1:" + promoted,
+        orcha.get("cluster-info/alias/sandbox").get("ClusterName").asText());
+  }
+
   /** Clean-up shared with the refactoring tests. */
   static final class RefactorTestSupport {
     static void forgetAll(OrchaFixture orcha) {

@@ -76,6 +76,11 @@ public final class RecoveryCoordinator {
 
   private record PeersChanged(Set<ActorRef<Command>> peers) implements Command {}
 
+  /** A returned server was fenced (or not): what happened. */
+  private record Fenced(InstanceKey key, String what) implements Command {}
+
+  private record FenceToRecord(Fenced fenced, RecoveryLog.State log) implements Command {}
+
   /** Finds the other nodes' coordinators. */
   public static final org.apache.pekko.actor.typed.receptionist.ServiceKey<Command> KEY =
       org.apache.pekko.actor.typed.receptionist.ServiceKey.create(Command.class, "orcha-coordinator");
@@ -130,18 +135,24 @@ public final class RecoveryCoordinator {
   private record State(boolean delayOver, boolean leading, actors.cluster.Incarnation incarnation,
       ControlState.Snapshot control, boolean controlSeen, Set<String> held,
       Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> waiting,
-      Map<String, topology.DetectionQuorum.Opinion> opinions, Set<ActorRef<Command>> peers) {
+      Map<String, topology.DetectionQuorum.Opinion> opinions, Set<ActorRef<Command>> peers,
+      Set<InstanceKey> fencing) {
+
+    State fencing(Set<InstanceKey> f) {
+      return new State(delayOver, leading, incarnation, control, controlSeen, held, waiting,
+          opinions, peers, Set.copyOf(f));
+    }
 
     State withOpinion(topology.DetectionQuorum.Opinion o) {
       Map<String, topology.DetectionQuorum.Opinion> m = new HashMap<>(opinions);
       m.put(o.node(), o);
       return new State(delayOver, leading, incarnation, control, controlSeen, held, waiting,
-          Map.copyOf(m), peers);
+          Map.copyOf(m), peers, fencing);
     }
 
     State withPeers(Set<ActorRef<Command>> p) {
       return new State(delayOver, leading, incarnation, control, controlSeen, held, waiting,
-          opinions, Set.copyOf(p));
+          opinions, Set.copyOf(p), fencing);
     }
 
     /**
@@ -153,27 +164,27 @@ public final class RecoveryCoordinator {
     }
 
     State opened() {
-      return new State(true, leading, incarnation, control, controlSeen, held, waiting, opinions, peers);
+      return new State(true, leading, incarnation, control, controlSeen, held, waiting, opinions, peers, fencing);
     }
 
     State claimed(actors.cluster.Incarnation i) {
-      return new State(delayOver, leading, i, control, controlSeen, held, waiting, opinions, peers);
+      return new State(delayOver, leading, i, control, controlSeen, held, waiting, opinions, peers, fencing);
     }
 
     State leading(boolean l) {
-      return new State(delayOver, l, null, control, controlSeen, held, waiting, opinions, peers);
+      return new State(delayOver, l, null, control, controlSeen, held, waiting, opinions, peers, fencing);
     }
 
     State hold(String cluster) {
       Set<String> h = new HashSet<>(held);
       h.add(cluster);
-      return new State(delayOver, leading, incarnation, control, controlSeen, Set.copyOf(h), waiting, opinions, peers);
+      return new State(delayOver, leading, incarnation, control, controlSeen, Set.copyOf(h), waiting, opinions, peers, fencing);
     }
 
     State release(String cluster) {
       Set<String> h = new HashSet<>(held);
       h.remove(cluster);
-      return new State(delayOver, leading, incarnation, control, controlSeen, Set.copyOf(h), waiting, opinions, peers);
+      return new State(delayOver, leading, incarnation, control, controlSeen, Set.copyOf(h), waiting, opinions, peers, fencing);
     }
 
     State waitFor(String uid, ActorRef<StatusReply<RecoveryLog.Recovery>> replyTo) {
@@ -182,17 +193,17 @@ public final class RecoveryCoordinator {
       }
       Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> w = new HashMap<>(waiting);
       w.put(uid, replyTo);
-      return new State(delayOver, leading, incarnation, control, controlSeen, held, Map.copyOf(w), opinions, peers);
+      return new State(delayOver, leading, incarnation, control, controlSeen, held, Map.copyOf(w), opinions, peers, fencing);
     }
 
     State answered(String uid) {
       Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> w = new HashMap<>(waiting);
       w.remove(uid);
-      return new State(delayOver, leading, incarnation, control, controlSeen, held, Map.copyOf(w), opinions, peers);
+      return new State(delayOver, leading, incarnation, control, controlSeen, held, Map.copyOf(w), opinions, peers, fencing);
     }
 
     State withControl(ControlState.Snapshot c) {
-      return new State(delayOver, leading, incarnation, c, true, held, waiting, opinions, peers);
+      return new State(delayOver, leading, incarnation, c, true, held, waiting, opinions, peers, fencing);
     }
   }
 
@@ -219,7 +230,7 @@ public final class RecoveryCoordinator {
               l -> new PeersChanged(l.getServiceInstances(KEY)))));
       return new RecoveryCoordinator(ctx, deps)
           .behavior(new State(false, false, null, ControlState.Snapshot.EMPTY, false, Set.of(), Map.of(),
-              Map.of(), Set.of()));
+              Map.of(), Set.of(), Set.of()));
     }));
   }
 
@@ -250,6 +261,8 @@ public final class RecoveryCoordinator {
         .onMessage(PeersChanged.class, m -> behavior(state.withPeers(m.peers().stream()
             .filter(p -> !p.equals(ctx.getSelf())).collect(java.util.stream.Collectors.toSet()))))
         .onMessage(Opinion.class, m -> onOpinion(state, m))
+        .onMessage(Fenced.class, m -> onFenced(state, m))
+        .onMessage(FenceToRecord.class, this::onFenceToRecord)
         .onMessage(Decide.class, m -> onDecide(state, m))
         .onMessage(Recover.class, m -> onRecover(m, deps.clock().instant().plus(WAIT_FOR_FENCE)))
         .onMessage(RecoverAgain.class, m -> onRecover(m.recover(), m.waitUntil()))
@@ -343,6 +356,7 @@ public final class RecoveryCoordinator {
     if (!state.open()) {
       return Behaviors.same(); // a new coordinator first lets the picture settle
     }
+    state = fenceReturned(state, m.result().snapshot());
     Map<String, ReplicationAnalysis> byCluster = new LinkedHashMap<>();
     for (ReplicationAnalysis a : m.result().analyses()) {
       String cluster = a.clusterDetails().name();
@@ -361,6 +375,40 @@ public final class RecoveryCoordinator {
     Instant seenAt = m.result().at();
     ctx.pipeToSelf(readLog(), (log, err) -> new Decide(entries, seenAt, log, err));
     return behavior(next);
+  }
+
+  /** Old masters (and lost replicas) back and writable are fenced, one run per server. */
+  private State fenceReturned(State state, topology.TopologySnapshot snapshot) {
+    Set<InstanceKey> fencing = new HashSet<>(state.fencing());
+    for (InstanceKey key : topology.ReturnedServers.toFence(snapshot)) {
+      if (fencing.add(key)) {
+        ctx.getLog().warn("{} was lost in a recovery and is back, writable: fencing it", key);
+        actors.cluster.Incarnation inc = state.incarnation();
+        ctx.pipeToSelf(deps.procedure().fenceReturned(key, step -> deps.fencer().hold(inc)),
+            (what, err) -> new Fenced(key, what != null ? what : "not fenced: " + err));
+      }
+    }
+    return fencing.size() == state.fencing().size() ? state : state.fencing(fencing);
+  }
+
+  private Behavior<Command> onFenced(State state, Fenced m) {
+    ctx.getLog().warn("returned server {}: {}", m.key(), m.what());
+    ctx.pipeToSelf(readLog(), (log, err) -> new FenceToRecord(m, log));
+    Set<InstanceKey> fencing = new HashSet<>(state.fencing());
+    fencing.remove(m.key());
+    return behavior(state.fencing(fencing));
+  }
+
+  /** The fencing becomes a step of the recovery that left the server behind. */
+  private Behavior<Command> onFenceToRecord(FenceToRecord m) {
+    if (m.log() != null) {
+      InstanceKey key = m.fenced().key();
+      m.log().recoveries().stream().filter(r -> r.start().failedKey().equals(key)
+              || (r.resolution() != null && r.resolution().lostReplicas().contains(key)))
+          .reduce((a, b) -> b).ifPresent(r -> deps.log().tell(new RecoveryLog.AddStep(
+              r.start().uid(), "returned", key + " answered again, writable: " + m.fenced().what())));
+    }
+    return Behaviors.same();
   }
 
   /** Tells the other nodes' coordinators what this node's analysis calls a recovery for. */

@@ -146,6 +146,22 @@ public final class RecoveryProcedure {
         });
   }
 
+  /**
+   * Fences a server a master recovery left behind that came back writable: read_only=1 and its
+   * client sessions ended (MariaDB's read_only does not stop SUPER users), under the leader's
+   * fence. Completes with what happened; never fails.
+   */
+  public CompletionStage<String> fenceReturned(InstanceKey key, PhaseExecutor.Gate fence) {
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    return ports.executor().endingSessions().run(List.of(new PromotionPlan.Phase.Ordered(
+            "fence " + key, List.of(new PlanStep.SetReadOnly(key, true)), true)), List.of(),
+            (phase, step, ok, message) -> lines.add((ok ? "" : "FAILED: ") + step
+                + (message.isEmpty() ? "" : " — " + message)), fence)
+        .thenApply(r -> String.join("; ", lines))
+        .exceptionally(e -> "not fenced: " + (e.getCause() != null ? e.getCause().getMessage()
+            : e.getMessage()));
+  }
+
   /** The failed server, its master and its replicas: everything a recovery may read or touch. */
   static List<InstanceKey> involved(TopologySnapshot s, InstanceKey failed) {
     Set<InstanceKey> keys = new LinkedHashSet<>();

@@ -1,0 +1,25 @@
+package topology;
+
+import java.util.List;
+
+/**
+ * Servers a master recovery left behind (downtimed {@code lost-in-recovery}) that answer again
+ * and are writable: an old master back after a crash or a partition, ready to take writes as a
+ * second master under the cluster's old name. They are fenced (read-only, client sessions
+ * ended), never re-attached automatically, and never get the cluster's alias back.
+ */
+public final class ReturnedServers {
+
+  private ReturnedServers() {}
+
+  public static List<InstanceKey> toFence(TopologySnapshot s) {
+    return s.instances().values().stream()
+        .filter(v -> v.downtime() != null
+            && TopologyAssembler.LOST_IN_RECOVERY.equals(v.downtime().reason()))
+        .filter(InstanceView::lastCheckValid)
+        .filter(v -> !v.instance().readOnly())
+        .map(InstanceView::key)
+        .sorted()
+        .toList();
+  }
+}
