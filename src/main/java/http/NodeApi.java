@@ -145,7 +145,7 @@ public interface NodeApi {
   /** Health: the node serves and its backend accepted a write recently. */
   CompletionStage<NodeHealth> health();
 
-  /** Whether this node is the leader (hosts the recovery singleton and sees a majority). */
+  /** Whether this node is the leader (the oldest reachable member, seeing a majority). */
   boolean isLeader();
 
   /**

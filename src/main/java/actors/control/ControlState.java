@@ -289,6 +289,9 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
 
   static final Duration FORGET_INTENT = Duration.ofHours(1);
 
+  /** The maintenance reason of a recovery's locks (followed by its uid). */
+  public static final String RECOVERY_LOCK_REASON = "orcha recovery ";
+
   /** How often expired entries are purged from the journal's state. */
   private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
 
@@ -427,7 +430,16 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
       return Effect().reply(c.replyTo(), StatusReply.error("control state: term " + c.term()
           + " is not newer than " + newest.version()));
     }
-    State taken = newest.withVersion(new Version(c.term(), 0));
+    // locks of recoveries that ran under a previous leader (or before a restart): none of them
+    // runs any more, so they are given back (else they would refuse the next recovery)
+    Map<InstanceKey, Maintenance> locks = new LinkedHashMap<>(newest.maintenance());
+    locks.values().removeIf(m -> m.reason().startsWith(RECOVERY_LOCK_REASON));
+    if (locks.size() != newest.maintenance().size()) {
+      ctx.getLog().warn("giving back {} lock(s) left by interrupted recoveries",
+          newest.maintenance().size() - locks.size());
+    }
+    State taken = newest.withMaintenance(locks, newest.lastMaintenanceId())
+        .withVersion(new Version(c.term(), 0));
     return Effect().persist(new Replaced(taken))
         .thenRun(st -> {
           leadingTerm = c.term();

@@ -272,23 +272,7 @@ public final class RecoveryCoordinator {
         .build();
   }
 
-  /**
-   * The first control snapshot a coordinator sees may hold maintenance locks of recoveries that
-   * were running where the coordinator ran before (a crash, the singleton moving): none of them
-   * runs any more, so their locks are given back (else they would refuse the next recovery of
-   * those servers until they expire).
-   */
   private Behavior<Command> onControlChanged(State state, ControlChanged m) {
-    if (!state.controlSeen()) {
-      for (ControlState.Maintenance lock : m.control().maintenance().values()) {
-        if (lock.reason().startsWith(RecoveryProcedure.LOCK_REASON)) {
-          ctx.getLog().warn("giving back {}'s lock left by an interrupted recovery ({})",
-              lock.key(), lock.reason());
-          deps.control().tell(new ControlState.EndMaintenanceById(lock.id(),
-              ctx.getSystem().ignoreRef()));
-        }
-      }
-    }
     return behavior(state.withControl(m.control()));
   }
 

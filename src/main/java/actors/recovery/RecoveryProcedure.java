@@ -1,5 +1,6 @@
 package actors.recovery;
 
+import actors.control.ControlState;
 import actors.control.MaintenanceLocks;
 import hooks.Hook;
 import hooks.HookEvent;
@@ -90,7 +91,7 @@ public final class RecoveryProcedure {
       boolean hasReplicationCredentials, Duration lockExpiry) {}
 
   /** The maintenance reason of a recovery's locks; followed by its uid. */
-  static final String LOCK_REASON = "orcha recovery ";
+  static final String LOCK_REASON = ControlState.RECOVERY_LOCK_REASON;
 
   static final String NO_LONGER_HOLDS = "failure no longer holds";
 
