@@ -11,8 +11,9 @@ public final class Majority {
   private Majority() {}
 
   /**
-   * Members in any status count (unreachable and downed ones too, until removed): a majority
-   * is never computed over only those that answer. 1 outside a cluster (tests).
+   * Members in any status count (unreachable and downed ones too, until removed), and never
+   * fewer than the configured nodes: a majority is never computed over only those that answer.
+   * 1 outside a cluster (tests).
    */
   public static int members(ActorSystem<?> system) {
     if (!system.settings().classicSettings().ProviderClass().contains("Cluster")) {
@@ -24,7 +25,16 @@ public final class Majority {
         n++;
       }
     }
-    return Math.max(n, 1);
+    // the configured nodes count too: a node that started first (or alone) is not a majority
+    // of a cluster of one while the others are still joining
+    return Math.max(Math.max(n, configured(system)), 1);
+  }
+
+  /** The orcha nodes of the configuration (orcha.cluster.nodes, as Pekko's seed nodes). */
+  public static int configured(ActorSystem<?> system) {
+    var config = system.settings().config();
+    return config.hasPath("pekko.cluster.seed-nodes")
+        ? config.getStringList("pekko.cluster.seed-nodes").size() : 0;
   }
 
   public static int of(ActorSystem<?> system) {

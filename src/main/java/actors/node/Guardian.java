@@ -119,7 +119,7 @@ public final class Guardian {
     ctx.spawn(actors.cluster.FenceKeeper.create(Leadership.hostPort(cluster.selfMember().address())),
         "fence-keeper");
     actors.cluster.Fencer fencer = new actors.cluster.Fencer(ctx.getSystem(), FENCE_TIMEOUT);
-    Leadership leadership = new Leadership(cluster);
+    Leadership leadership = new Leadership(ctx.getSystem());
     RecoveryCoordinator.Deps coordinatorDeps = new RecoveryCoordinator.Deps(
         () -> current.get().recoverySettings(), procedure, recoveryLog, control, view, detector,
         fencer, leadership::isLeader, () -> actors.cluster.Majority.members(ctx.getSystem()),

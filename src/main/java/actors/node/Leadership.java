@@ -17,9 +17,11 @@ import org.apache.pekko.cluster.typed.Cluster;
 public final class Leadership {
 
   private final Cluster cluster;
+  private final org.apache.pekko.actor.typed.ActorSystem<?> system;
 
-  public Leadership(Cluster cluster) {
-    this.cluster = cluster;
+  public Leadership(org.apache.pekko.actor.typed.ActorSystem<?> system) {
+    this.system = system;
+    this.cluster = Cluster.get(system);
   }
 
   public boolean isLeader() {
@@ -46,19 +48,24 @@ public final class Leadership {
     return oldest;
   }
 
-  /** Part of a healthy majority (raft-health): Up and seeing more than half of the members. */
+  /**
+   * Part of a healthy majority (raft-health): Up and seeing, reachable and Up, a majority of the
+   * nodes — counted over the configured nodes and every member listed, so a node alone (the
+   * first to start, or cut off) is no majority.
+   */
   public boolean inHealthyMajority() {
     if (cluster.selfMember().status() != MemberStatus.up()) {
       return false;
     }
     var state = cluster.state();
-    int members = 0;
+    int reachableUp = 0;
     for (Member m : state.getMembers()) {
-      if (m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp()) {
-        members++;
+      if ((m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())
+          && !state.getUnreachable().contains(m)) {
+        reachableUp++;
       }
     }
-    return members > 0 && (members - state.getUnreachable().size()) * 2 > members;
+    return reachableUp >= actors.cluster.Majority.of(system);
   }
 
   /** This node's view in raft terms (raft-state, raft-leader, raft-peers, raft-status). */
