@@ -55,6 +55,9 @@ class DetectionTest {
         + q + "echo '{failureType} {failedHost}:{failedPort} {failureCluster} {countReplicas}' >> "
         + hookLog + q + ",\n"
         + q + "echo \"env $ORC_FAILURE_TYPE $ORC_FAILED_PORT\" >> " + hookLog + q + "\n]\n");
+    // detection only: with recoveries on, a read-only master would be made writable (and a
+    // dead one replaced) before the analysis could be looked at
+    assertEquals("OK", orcha.get("disable-global-recoveries").get("Code").asText());
     assertEquals("OK", orcha.get("discover/127.0.0.1/" + M).get("Code").asText());
     assertEquals("OK", orcha.get("discover/127.0.0.1/" + IM).get("Code").asText());
     Eventually.await("eight healthy servers", Duration.ofSeconds(20), () -> orcha.get("all-instances"),
