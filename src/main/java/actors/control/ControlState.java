@@ -399,16 +399,9 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
   private ReplyEffect<Event, State> onLead(State s, Lead c) {
     leadingTerm = 0; // until the majority read is done, this node neither pushes nor purges
     int needed = majority();
-    List<java.util.concurrent.CompletableFuture<State>> asks = new ArrayList<>();
-    for (ActorRef<Command> p : peers) {
-      asks.add(org.apache.pekko.actor.typed.javadsl.AskPattern.<Command, Replica>ask(p,
-              GetReplica::new, READ_TIMEOUT, ctx.getSystem().scheduler())
-          .toCompletableFuture().thenApply(Replica::state).exceptionally(e -> null));
-    }
-    ctx.pipeToSelf(java.util.concurrent.CompletableFuture.allOf(
-            asks.toArray(java.util.concurrent.CompletableFuture[]::new))
-        .thenApply(v -> asks.stream().map(java.util.concurrent.CompletableFuture::join)
-            .filter(java.util.Objects::nonNull).toList()),
+    ctx.pipeToSelf(actors.cluster.Peers.<Command, Replica>askAll(ctx.getSystem(), peers,
+            GetReplica::new, READ_TIMEOUT)
+            .thenApply(l -> l.stream().map(Replica::state).toList()),
         (answers, err) -> new MajorityRead(c.term(), answers == null ? List.of() : answers, needed,
             c.replyTo()));
     return Effect().noReply();
@@ -416,20 +409,12 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
 
   /** The newest state a majority knows becomes this term's first version. */
   private ReplyEffect<Event, State> onMajorityRead(State s, MajorityRead c) {
-    if (c.answers().size() + 1 < c.needed()) {
-      return Effect().reply(c.replyTo(), StatusReply.error("control state: only "
-          + (c.answers().size() + 1) + " nodes answered, a majority is " + c.needed()));
+    var result = actors.cluster.Peers.newest("control state", s, c.answers(), c.needed(),
+        c.term(), State::version);
+    if (result.taken().isEmpty()) {
+      return Effect().reply(c.replyTo(), StatusReply.error(result.refusal()));
     }
-    State newest = s;
-    for (State a : c.answers()) {
-      if (a.version().compareTo(newest.version()) > 0) {
-        newest = a;
-      }
-    }
-    if (newest.version().term() >= c.term()) {
-      return Effect().reply(c.replyTo(), StatusReply.error("control state: term " + c.term()
-          + " is not newer than " + newest.version()));
-    }
+    State newest = result.state();
     // locks of recoveries that ran under a previous leader (or before a restart): none of them
     // runs any more, so they are given back (else they would refuse the next recovery)
     Map<InstanceKey, Maintenance> locks = new LinkedHashMap<>(newest.maintenance());

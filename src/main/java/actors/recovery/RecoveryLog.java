@@ -299,36 +299,21 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
   private ReplyEffect<Event, State> onLead(State s, Lead c) {
     leadingTerm = 0;
     int needed = majority();
-    List<java.util.concurrent.CompletableFuture<State>> asks = new ArrayList<>();
-    for (ActorRef<Command> p : peers) {
-      asks.add(org.apache.pekko.actor.typed.javadsl.AskPattern.<Command, Replica>ask(p,
-              GetReplica::new, Duration.ofSeconds(2), ctx.getSystem().scheduler())
-          .toCompletableFuture().thenApply(Replica::state).exceptionally(e -> null));
-    }
-    ctx.pipeToSelf(java.util.concurrent.CompletableFuture.allOf(
-            asks.toArray(java.util.concurrent.CompletableFuture[]::new))
-        .thenApply(v -> asks.stream().map(java.util.concurrent.CompletableFuture::join)
-            .filter(java.util.Objects::nonNull).toList()),
+    ctx.pipeToSelf(actors.cluster.Peers.<Command, Replica>askAll(ctx.getSystem(), peers,
+            GetReplica::new, Duration.ofSeconds(2))
+            .thenApply(l -> l.stream().map(Replica::state).toList()),
         (answers, err) -> new MajorityRead(c.term(), answers == null ? List.of() : answers, needed,
             c.replyTo()));
     return Effect().noReply();
   }
 
   private ReplyEffect<Event, State> onMajorityRead(State s, MajorityRead c) {
-    if (c.answers().size() + 1 < c.needed()) {
-      return Effect().reply(c.replyTo(), StatusReply.error("recovery log: only "
-          + (c.answers().size() + 1) + " nodes answered, a majority is " + c.needed()));
+    var result = actors.cluster.Peers.newest("recovery log", s, c.answers(), c.needed(),
+        c.term(), State::version);
+    if (result.taken().isEmpty()) {
+      return Effect().reply(c.replyTo(), StatusReply.error(result.refusal()));
     }
-    State newest = s;
-    for (State a : c.answers()) {
-      if (a.version().compareTo(newest.version()) > 0) {
-        newest = a;
-      }
-    }
-    if (newest.version().term() >= c.term()) {
-      return Effect().reply(c.replyTo(), StatusReply.error("recovery log: term " + c.term()
-          + " is not newer than " + newest.version()));
-    }
+    State newest = result.state();
     State taken = new State(newest.recoveries(), newest.lastId(), newest.skips(),
         new actors.control.ControlState.Version(c.term(), 0));
     return Effect().persist(new Replaced(taken))
