@@ -39,6 +39,12 @@ final class MetaRoutes {
     t.add("raft-leader", r -> done(ApiReply.string(api.raftView().leader())));
     t.add("raft-peers", r -> done(ApiReply.json(ApiJson.strings(api.raftView().peers()))));
     t.add("raft-status", this::raftStatus);
+    // leadership follows the oldest reachable node; moving it means restarting the leader
+    // (it rejoins as the youngest): orcha does not do that on request yet
+    t.add("raft-yield/:node", r -> done(ApiReply.error("raft-yield: not supported by orcha yet; "
+        + "the leader is the oldest reachable node: restart it to move leadership")));
+    t.add("raft-yield-hint/:hint", r -> done(ApiReply.error("raft-yield-hint: not supported by "
+        + "orcha yet; the leader is the oldest reachable node: restart it to move leadership")));
     t.add("lb-check", this::ok);
     t.add("_ping", this::ok);
     t.add("reload-configuration", this::reloadConfiguration);

@@ -311,6 +311,12 @@ class ApiRoutesTest extends ApiTestBase {
   }
 
   @Test
+  void raftYieldIsRefusedWithAReason() {
+    assertTrue(error("/api/raft-yield/127.0.0.1:10009").startsWith("raft-yield: not supported"));
+    assertTrue(error("/api/raft-yield-hint/node2").contains("restart it to move leadership"));
+  }
+
+  @Test
   void raftLeaderPeersAndStatus() {
     API.raft = new RaftView("127.0.0.1:10009", "Follower", "127.0.0.1:10008",
         List.of("127.0.0.1:10008", "127.0.0.1:10009", "127.0.0.1:10010"), true);
