@@ -57,15 +57,24 @@ class ClusterTest {
 
   OrchaFixture start(int i, String extra) {
     OrchaFixture n = OrchaFixture.start(OrchaFixture.baseHocon(tmp.resolve("node" + i + ".db")) + """
+        orcha.node-name = "orcha-%d"
         orcha.cluster.bind = "127.0.0.1:%d"
         orcha.cluster.nodes = %s
         orcha.mysql.replication-user = repl
         orcha.mysql.replication-password = repl
         # a stopped node does not leave the cluster: what a crash looks like to the others
         pekko.coordinated-shutdown.run-by-actor-system-terminate = off
-        """.formatted(BASE + i, NODES) + extra);
+        """.formatted(i, BASE + i, NODES) + extra);
     nodes.add(n);
     return n;
+  }
+
+  static List<String> readLines(Path file) {
+    try {
+      return java.nio.file.Files.exists(file) ? java.nio.file.Files.readAllLines(file) : List.of();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static boolean leads(OrchaFixture n) {
@@ -221,12 +230,14 @@ class ClusterTest {
   void aRecoveryCutShortByTheLeadersCrashIsNotRepeated() {
     int m = SB + 4;
     try (Sandbox sandbox = Sandbox.up("cluster-rec", m, 4, "star")) {
+      Path detections = tmp.resolve("detections.log");
       String extra = """
           orcha.discovery.seeds = ["127.0.0.1:%d"]
           orcha.recovery.master-cluster-filters = ["*"]
           orcha.recovery.period-block = 3600s
           orcha.recovery.hooks.pre-failover = ["sleep 60"]
-          """.formatted(m);
+          orcha.recovery.hooks.on-failure-detection = ["echo {orchestratorHost} {failureType} >> %s"]
+          """.formatted(m, detections);
       for (int i = 0; i < 3; i++) {
         start(i, extra);
       }
@@ -240,6 +251,12 @@ class ClusterTest {
           () -> leader.recoveryLog().recoveries(), l -> !l.isEmpty() && !l.get(0).ended()
               && l.get(0).steps().stream().anyMatch(st -> st.phase().equals("planned")))
           .get(0).start().uid();
+      // the failure was registered, and its hooks run, by the leader only
+      String leaderName = "orcha-" + nodes.indexOf(leader);
+      List<String> lines = Eventually.await("the detection hook ran", Duration.ofSeconds(10),
+          () -> readLines(detections), l -> l.contains(leaderName + " DeadMaster"));
+      assertTrue(lines.stream().allMatch(l -> l.startsWith(leaderName + " ")), lines.toString());
+      assertEquals(1, lines.stream().filter(l -> l.endsWith(" DeadMaster")).count(), lines.toString());
       crash(leader);
       List<OrchaFixture> survivors = nodes.stream().filter(n -> n != leader).toList();
       OrchaFixture next = awaitOneLeader(survivors, Duration.ofSeconds(60));

@@ -84,14 +84,28 @@ public final class FailureDetector {
 
   public static Behavior<Command> create(DetectionSettings settings,
       ActorRef<DetectionLog.Command> log, FailureHooks hooks, Clock clock) {
+    return create(settings, log, hooks, clock, () -> true);
+  }
+
+  /**
+   * @param registers whether this node registers detections and runs their hooks (the leader
+   *     only: with several nodes, OnFailureDetectionProcesses run once per failure, as upstream)
+   */
+  public static Behavior<Command> create(DetectionSettings settings,
+      ActorRef<DetectionLog.Command> log, FailureHooks hooks, Clock clock,
+      java.util.function.BooleanSupplier registers) {
     return Behaviors.setup(ctx -> {
       ctx.setLoggerName(FailureDetector.class);
-      return new FailureDetector(ctx, settings, log, hooks, clock).behavior();
+      return new FailureDetector(ctx, settings, log, hooks, clock, registers).behavior();
     });
   }
 
+  private final java.util.function.BooleanSupplier registers;
+
   private FailureDetector(ActorContext<Command> ctx, DetectionSettings settings,
-      ActorRef<DetectionLog.Command> log, FailureHooks hooks, Clock clock) {
+      ActorRef<DetectionLog.Command> log, FailureHooks hooks, Clock clock,
+      java.util.function.BooleanSupplier registers) {
+    this.registers = registers;
     this.ctx = ctx;
     this.settings = settings;
     this.log = log;
@@ -137,8 +151,8 @@ public final class FailureDetector {
     if (forwardTo != null) {
       forwardTo.tell(m.result());
     }
-    if (now.isBefore(startedAt.plus(settings.startDelay()))) {
-      return Behaviors.same();
+    if (now.isBefore(startedAt.plus(settings.startDelay())) || !registers.getAsBoolean()) {
+      return Behaviors.same(); // emergent probes everywhere; registration on the leader only
     }
     for (ReplicationAnalysis a : m.result().analyses()) {
       AnalysisCode code = a.analysis();

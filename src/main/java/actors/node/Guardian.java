@@ -73,8 +73,10 @@ public final class Guardian {
 
     ActorRef<ControlState.Command> control = ctx.spawn(ControlState.create(deps.clock()), "control-state");
     ActorRef<DetectionLog.Command> detections = ctx.spawn(DetectionLog.create(deps.clock()), "detection-log");
+    Leadership leadership = new Leadership(ctx.getSystem());
     ActorRef<FailureDetector.Command> detector = ctx.spawn(Behaviors.supervise(FailureDetector.create(
-            detectionSettings(s), detections, deps.failureHooks(), deps.clock()))
+            detectionSettings(s), detections, deps.failureHooks(), deps.clock(),
+            leadership::isLeader))
         .onFailure(SupervisorStrategy.resume()), "failure-detector");
     // a message that fails is logged and skipped: the picture and the wiring stay
     ActorRef<TopologyView.Command> view = ctx.spawn(Behaviors.supervise(TopologyView.create(
@@ -119,7 +121,6 @@ public final class Guardian {
     ctx.spawn(actors.cluster.FenceKeeper.create(Leadership.hostPort(cluster.selfMember().address())),
         "fence-keeper");
     actors.cluster.Fencer fencer = new actors.cluster.Fencer(ctx.getSystem(), FENCE_TIMEOUT);
-    Leadership leadership = new Leadership(ctx.getSystem());
     RecoveryCoordinator.Deps coordinatorDeps = new RecoveryCoordinator.Deps(
         () -> current.get().recoverySettings(), procedure, recoveryLog, control, view, detector,
         fencer, leadership::isLeader, () -> actors.cluster.Majority.members(ctx.getSystem()),
