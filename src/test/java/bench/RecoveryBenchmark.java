@@ -108,16 +108,10 @@ class RecoveryBenchmark {
   }
 
   static void forgetAll(OrchaFixture orcha) {
-    List<String> keys = new ArrayList<>();
-    for (JsonNode i : orcha.get("all-instances")) {
-      keys.add("127.0.0.1/" + i.get("Key").get("Port").asInt());
-    }
-    for (String k : keys) {
-      orcha.get("forget/" + k);
-      orcha.get("end-downtime/" + k);
-    }
+    orcha.forgetAll();
     orcha.get("ack-all-recoveries?comment=bench");
   }
+
 
   private Run killRun(OrchaFixture orcha, Sandbox sandbox, int master) throws Exception {
     Map<Integer, Connection> replicas = new HashMap<>();

@@ -57,7 +57,7 @@ class GracefulTakeoverTest {
   @AfterEach
   void dropSandbox() {
     if (sandbox != null) {
-      RecoveryTest.RefactorTestSupport.forgetAll(orcha);
+      orcha.forgetAll();
       sandbox.close();
       sandbox = null;
     }

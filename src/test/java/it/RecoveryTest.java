@@ -79,7 +79,7 @@ class RecoveryTest {
   @AfterEach
   void dropSandbox() {
     if (sandbox != null) {
-      RefactorTestSupport.forgetAll(orcha);
+      orcha.forgetAll();
       sandbox.close();
       sandbox = null;
     }
@@ -408,19 +408,5 @@ class RecoveryTest {
     assertEquals("", sandbox.sql(M, "SHOW SLAVE STATUS"));
     assertEquals("127.0.0.1:" + promoted,
         orcha.get("cluster-info/alias/sandbox").get("ClusterName").asText());
-  }
-
-  /** Clean-up shared with the refactoring tests. */
-  static final class RefactorTestSupport {
-    static void forgetAll(OrchaFixture orcha) {
-      List<String> keys = new ArrayList<>();
-      for (JsonNode i : orcha.get("all-instances")) {
-        keys.add(i.get("Key").get("Hostname").asText() + "/" + i.get("Key").get("Port").asInt());
-      }
-      for (String k : keys) {
-        orcha.get("forget/" + k);
-        orcha.get("end-downtime/" + k);
-      }
-    }
   }
 }

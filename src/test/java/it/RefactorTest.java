@@ -63,10 +63,9 @@ class RefactorTest {
   }
 
   static void forgetAll() {
-    for (JsonNode i : orcha.get("all-instances")) {
-      orcha.get("forget/" + i.get("Key").get("Hostname").asText() + "/" + i.get("Key").get("Port").asInt());
-    }
+    orcha.forgetAll();
   }
+
 
   /** A fresh topology of the given shape, discovered and healthy. */
   static void shape(String shape) {

@@ -99,6 +99,21 @@ public final class OrchaFixture implements AutoCloseable {
             && a.findValues("IsLastCheckValid").stream().allMatch(JsonNode::asBoolean));
   }
 
+  /**
+   * Forgets every server this node knows and ends their downtimes (a recovery downtimes the
+   * dead master for a year): the next test's sandbox on the same ports starts clean.
+   */
+  public void forgetAll() {
+    List<String> keys = new java.util.ArrayList<>();
+    for (JsonNode i : get("all-instances")) {
+      keys.add(i.get("Key").get("Hostname").asText() + "/" + i.get("Key").get("Port").asInt());
+    }
+    for (String k : keys) {
+      get("forget/" + k);
+      get("end-downtime/" + k);
+    }
+  }
+
   /** The node's recovery log: recoveries oldest first, and the skips. */
   public actors.recovery.RecoveryLog.State recoveryLog() {
     return node.api().recoveries().toCompletableFuture().join();

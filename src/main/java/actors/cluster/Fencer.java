@@ -41,8 +41,7 @@ public final class Fencer {
     this.system = system;
     this.cluster = Cluster.get(system);
     this.timeout = timeout;
-    var a = cluster.selfMember().address();
-    this.self = a.getHost().orElse("") + ":" + a.getPort().map(String::valueOf).orElse("");
+    this.self = NodeAddress.self(system);
   }
 
   int members() {

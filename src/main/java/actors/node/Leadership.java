@@ -92,6 +92,6 @@ public final class Leadership {
   }
 
   static String hostPort(Address a) {
-    return a.getHost().orElse("") + ":" + a.getPort().map(String::valueOf).orElse("");
+    return actors.cluster.NodeAddress.hostPort(a);
   }
 }

@@ -133,25 +133,25 @@ public final class RecoveryCoordinator {
    * @param waiting who asked for a manual recovery, by uid
    */
   private record State(boolean delayOver, boolean leading, actors.cluster.Incarnation incarnation,
-      ControlState.Snapshot control, boolean controlSeen, Set<String> held,
+      ControlState.Snapshot control, Set<String> held,
       Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> waiting,
       Map<String, topology.DetectionQuorum.Opinion> opinions, Set<ActorRef<Command>> peers,
       Set<InstanceKey> fencing) {
 
     State fencing(Set<InstanceKey> f) {
-      return new State(delayOver, leading, incarnation, control, controlSeen, held, waiting,
+      return new State(delayOver, leading, incarnation, control, held, waiting,
           opinions, peers, Set.copyOf(f));
     }
 
     State withOpinion(topology.DetectionQuorum.Opinion o) {
       Map<String, topology.DetectionQuorum.Opinion> m = new HashMap<>(opinions);
       m.put(o.node(), o);
-      return new State(delayOver, leading, incarnation, control, controlSeen, held, waiting,
+      return new State(delayOver, leading, incarnation, control, held, waiting,
           Map.copyOf(m), peers, fencing);
     }
 
     State withPeers(Set<ActorRef<Command>> p) {
-      return new State(delayOver, leading, incarnation, control, controlSeen, held, waiting,
+      return new State(delayOver, leading, incarnation, control, held, waiting,
           opinions, Set.copyOf(p), fencing);
     }
 
@@ -164,27 +164,27 @@ public final class RecoveryCoordinator {
     }
 
     State opened() {
-      return new State(true, leading, incarnation, control, controlSeen, held, waiting, opinions, peers, fencing);
+      return new State(true, leading, incarnation, control, held, waiting, opinions, peers, fencing);
     }
 
     State claimed(actors.cluster.Incarnation i) {
-      return new State(delayOver, leading, i, control, controlSeen, held, waiting, opinions, peers, fencing);
+      return new State(delayOver, leading, i, control, held, waiting, opinions, peers, fencing);
     }
 
     State leading(boolean l) {
-      return new State(delayOver, l, null, control, controlSeen, held, waiting, opinions, peers, fencing);
+      return new State(delayOver, l, null, control, held, waiting, opinions, peers, fencing);
     }
 
     State hold(String cluster) {
       Set<String> h = new HashSet<>(held);
       h.add(cluster);
-      return new State(delayOver, leading, incarnation, control, controlSeen, Set.copyOf(h), waiting, opinions, peers, fencing);
+      return new State(delayOver, leading, incarnation, control, Set.copyOf(h), waiting, opinions, peers, fencing);
     }
 
     State release(String cluster) {
       Set<String> h = new HashSet<>(held);
       h.remove(cluster);
-      return new State(delayOver, leading, incarnation, control, controlSeen, Set.copyOf(h), waiting, opinions, peers, fencing);
+      return new State(delayOver, leading, incarnation, control, Set.copyOf(h), waiting, opinions, peers, fencing);
     }
 
     State waitFor(String uid, ActorRef<StatusReply<RecoveryLog.Recovery>> replyTo) {
@@ -193,17 +193,17 @@ public final class RecoveryCoordinator {
       }
       Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> w = new HashMap<>(waiting);
       w.put(uid, replyTo);
-      return new State(delayOver, leading, incarnation, control, controlSeen, held, Map.copyOf(w), opinions, peers, fencing);
+      return new State(delayOver, leading, incarnation, control, held, Map.copyOf(w), opinions, peers, fencing);
     }
 
     State answered(String uid) {
       Map<String, ActorRef<StatusReply<RecoveryLog.Recovery>>> w = new HashMap<>(waiting);
       w.remove(uid);
-      return new State(delayOver, leading, incarnation, control, controlSeen, held, Map.copyOf(w), opinions, peers, fencing);
+      return new State(delayOver, leading, incarnation, control, held, Map.copyOf(w), opinions, peers, fencing);
     }
 
     State withControl(ControlState.Snapshot c) {
-      return new State(delayOver, leading, incarnation, c, true, held, waiting, opinions, peers, fencing);
+      return new State(delayOver, leading, incarnation, c, held, waiting, opinions, peers, fencing);
     }
   }
 
@@ -229,14 +229,18 @@ public final class RecoveryCoordinator {
           ctx.messageAdapter(org.apache.pekko.actor.typed.receptionist.Receptionist.Listing.class,
               l -> new PeersChanged(l.getServiceInstances(KEY)))));
       return new RecoveryCoordinator(ctx, deps)
-          .behavior(new State(false, false, null, ControlState.Snapshot.EMPTY, false, Set.of(), Map.of(),
+          .behavior(new State(false, false, null, ControlState.Snapshot.EMPTY, Set.of(), Map.of(),
               Map.of(), Set.of(), Set.of()));
     }));
   }
 
   private final ActorContext<Command> ctx;
   private final Deps deps;
+  /** This node in opinions: its name and cluster address (names alone may repeat). */
+  private final String self;
+
   private RecoveryCoordinator(ActorContext<Command> ctx, Deps deps) {
+    this.self = deps.nodeName() + "@" + actors.cluster.NodeAddress.self(ctx.getSystem());
     this.ctx = ctx;
     this.deps = deps;
   }
@@ -409,14 +413,9 @@ public final class RecoveryCoordinator {
       }
     }
     if (!seen.isEmpty()) {
-      Opinion o = new Opinion(deps.nodeName() + "@" + selfAddress(), result.at(), seen);
+      Opinion o = new Opinion(self, result.at(), seen);
       state.peers().forEach(p -> p.tell(o));
     }
-  }
-
-  private String selfAddress() {
-    var a = org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem()).selfMember().address();
-    return a.getHost().orElse("") + ":" + a.getPort().map(String::valueOf).orElse("");
   }
 
   /** A leader hearing that another node sees a failure looks at its own picture again. */
@@ -462,7 +461,7 @@ public final class RecoveryCoordinator {
       int members = deps.members().getAsInt();
       if (members >= QUORUM_FROM) {
         var agreement = topology.DetectionQuorum.agree(a.key(), d.action(),
-            deps.nodeName() + "@" + selfAddress(), state.opinions().values(), members, now,
+            self, state.opinions().values(), members, now,
             freshness());
         if (!agreement.agreed()) {
           String why = "quorum-agreed detection: " + agreement.describe(a.analysis(), a.key());
