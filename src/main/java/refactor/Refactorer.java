@@ -137,9 +137,7 @@ public final class Refactorer {
           .exceptionally(e -> {
             throw new ApiException(unwrap(e).getMessage());
           })
-          .thenCompose(held -> fence.get().exceptionally(e -> {
-                throw new ApiException(unwrap(e).getMessage());
-              }).thenCompose(f -> op.apply(ops, before))
+          .thenCompose(held -> held().thenCompose(f -> op.apply(ops, before))
               .thenCompose(r -> auditor.record(op.name(), key, v.clusterName(), user,
                       (r.succeeded() ? "" : "FAILED: ") + r.message()
                       + (r.statements().isEmpty() ? "" : " [" + String.join("; ", r.statements()) + "]"))
@@ -183,7 +181,14 @@ public final class Refactorer {
 
   /** A step, once the fence is held; without it the step is not taken (the stage fails). */
   private CompletionStage<StepRunner.StepResult> fenced(StepRunner runner, PlanStep step) {
-    return fence.get().thenCompose(v -> runner.run(step));
+    return held().thenCompose(v -> runner.run(step));
+  }
+
+  /** The fence, or an ApiException saying why the change is not made. */
+  private CompletionStage<Void> held() {
+    return fence.get().exceptionally(e -> {
+      throw new ApiException(unwrap(e).getMessage() + "; nothing further changed");
+    });
   }
 
   private CompletionStage<Void> steps(StepRunner runner, List<PlanStep> steps,

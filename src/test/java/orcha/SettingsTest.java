@@ -27,6 +27,14 @@ class SettingsTest {
   }
 
   @Test
+  void badRecoverySwitchesNameTheirKey() {
+    assertTrue(error("orcha.recovery.allow-losing-transactions = maybe")
+        .contains("orcha.recovery.allow-losing-transactions"));
+    assertTrue(error("orcha.recovery.end-demoted-master-sessions = 3")
+        .contains("orcha.recovery.end-demoted-master-sessions"));
+  }
+
+  @Test
   void demoConfigurationLoadsWithRecoveryOn() {
     Settings s = load("", Path.of("deploy/demo/orcha.conf")).settings();
     assertEquals(List.of("*"), s.recovery().masterClusterFilters());

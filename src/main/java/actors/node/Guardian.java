@@ -118,7 +118,7 @@ public final class Guardian {
         () -> recoveryProbeDeadline(current.get()));
     RecoveryProcedure procedure = new RecoveryProcedure(ports, () -> recoveryConfig(current.get(),
         deps.refactorSettings().get()));
-    ctx.spawn(actors.cluster.FenceKeeper.create(Leadership.hostPort(cluster.selfMember().address())),
+    ctx.spawn(actors.cluster.FenceKeeper.create(actors.cluster.NodeAddress.self(ctx.getSystem())),
         "fence-keeper");
     actors.cluster.Fencer fencer = new actors.cluster.Fencer(ctx.getSystem(), FENCE_TIMEOUT);
     RecoveryCoordinator.Deps coordinatorDeps = new RecoveryCoordinator.Deps(
@@ -135,13 +135,7 @@ public final class Guardian {
     refactor.Refactorer refactorer = new refactor.Refactorer(
         new NodePorts(view, manager, ctx.getSystem().scheduler(), () -> s.http().askTimeout()),
         deps.operations(), locks, auditor, deps.refactorSettings(),
-        () -> org.apache.pekko.actor.typed.javadsl.AskPattern.<RecoveryCoordinator.Command,
-                java.util.Optional<actors.cluster.Incarnation>>ask(coordinator,
-                RecoveryCoordinator.GetIncarnation::new, FENCE_TIMEOUT, ctx.getSystem().scheduler())
-            .exceptionally(e -> java.util.Optional.empty())
-            .thenCompose(inc -> inc.isPresent() ? fencer.hold(inc.get())
-                : java.util.concurrent.CompletableFuture.failedFuture(new actors.cluster.Fencer.FenceLost(
-                    "this node holds no leader's fence (not the leader, or not claimed yet)"))));
+        new LeaderFence(coordinator, fencer, ctx.getSystem().scheduler(), FENCE_TIMEOUT));
     NodeApiImpl api = new NodeApiImpl(s, deps.loader(), view, manager, heartbeat, control, detections,
         leadership, ctx.getSystem().scheduler(), blocking, apply, auditor, refactorer,
         new NodeApiImpl.Recoveries(recoveryLog, coordinator),
