@@ -32,10 +32,10 @@ public final class Main {
         System.exit(2);
       }
     }
-    OrchaNode node;
+    NodeRunner runner = new NodeRunner(
+        new ConfigLoader(files, com.typesafe.config.ConfigFactory.empty()), Clock.systemUTC());
     try {
-      node = OrchaNode.start(new ConfigLoader(files, com.typesafe.config.ConfigFactory.empty()),
-          Clock.systemUTC());
+      runner.run(node -> System.out.println("orcha API listening at " + node.apiUrl()));
     } catch (IllegalArgumentException e) {
       System.err.println("orcha: configuration error: " + e.getMessage());
       System.exit(2);
@@ -49,8 +49,6 @@ public final class Main {
       System.exit(4);
       return;
     }
-    System.out.println("orcha API listening at " + node.apiUrl());
-    node.system().getWhenTerminated().toCompletableFuture().join();
     System.exit(0);
   }
 }

@@ -80,8 +80,12 @@ public record Settings(
       boolean useSuperReadOnly, String kvClusterMasterPrefix, String processesShellCommand,
       Hooks hooks, boolean allowLosingTransactions, boolean endDemotedMasterSessions) {}
 
-  /** This node's cluster address and the addresses of all orcha nodes (empty: just this one). */
-  public record ClusterNodes(String bindHost, int bindPort, List<String> nodes) {}
+  /**
+   * This node's cluster address and the addresses of all orcha nodes (empty: just this one);
+   * whether a node the Split Brain Resolver downed starts a fresh actor system and rejoins.
+   */
+  public record ClusterNodes(String bindHost, int bindPort, List<String> nodes,
+      boolean restartWhenDowned) {}
 
   /** Reads and validates everything under {@code orcha} of a resolved configuration. */
   public static Settings from(Config config) {
@@ -152,7 +156,8 @@ public record Settings(
     for (String n : nodes) {
       hostPort(r, "orcha.cluster.nodes", n, 10008);
     }
-    ClusterNodes cluster = new ClusterNodes(hp[0], Integer.parseInt(hp[1]), nodes);
+    ClusterNodes cluster = new ClusterNodes(hp[0], Integer.parseInt(hp[1]), nodes,
+        r.bool("orcha.cluster.restart-when-downed"));
 
     BackendSettings backendSettings;
     try {

@@ -56,7 +56,13 @@ class ClusterTest {
   }
 
   OrchaFixture start(int i, String extra) {
-    OrchaFixture n = OrchaFixture.start(OrchaFixture.baseHocon(tmp.resolve("node" + i + ".db")) + """
+    OrchaFixture n = OrchaFixture.start(hocon(i, extra));
+    nodes.add(n);
+    return n;
+  }
+
+  String hocon(int i, String extra) {
+    return OrchaFixture.baseHocon(tmp.resolve("node" + i + ".db")) + """
         orcha.node-name = "orcha-%d"
         orcha.cluster.bind = "127.0.0.1:%d"
         orcha.cluster.nodes = %s
@@ -64,9 +70,7 @@ class ClusterTest {
         orcha.mysql.replication-password = repl
         # a stopped node does not leave the cluster: what a crash looks like to the others
         pekko.coordinated-shutdown.run-by-actor-system-terminate = off
-        """.formatted(i, BASE + i, NODES) + extra);
-    nodes.add(n);
-    return n;
+        """.formatted(i, BASE + i, NODES) + extra;
   }
 
   static List<String> readLines(Path file) {
@@ -165,6 +169,40 @@ class ClusterTest {
         assertEquals("1", sandbox.sql(p, "SELECT @@global.read_only"));
       }
     }
+  }
+
+  /**
+   * A node the cluster downs (as the Split Brain Resolver downs a node cut off from the
+   * majority) starts a fresh actor system by itself, rejoins, and catches up on what changed
+   * meanwhile; its return does not move leadership.
+   */
+  @Test
+  void aDownedNodeComesBackByItselfAndCatchesUp() {
+    start(0);
+    start(1);
+    OrchaFixture downed = OrchaFixture.startRestarting(hocon(2, ""));
+    nodes.add(downed);
+    OrchaFixture leader = awaitOneLeader(nodes, Duration.ofSeconds(60));
+    OrchaFixture other = nodes.stream().filter(n -> n != downed).findFirst().orElseThrow();
+    var before = downed.node().system();
+    var address = org.apache.pekko.cluster.typed.Cluster.get(before).selfMember().address();
+    org.apache.pekko.cluster.typed.Cluster.get(other.node().system()).manager()
+        .tell(new org.apache.pekko.cluster.typed.Down(address));
+    Eventually.await("the downed node's actor system stopped", Duration.ofSeconds(30),
+        () -> before.getWhenTerminated().toCompletableFuture().isDone(), d -> d);
+    List<OrchaFixture> majority = nodes.stream().filter(n -> n != downed).toList();
+    OrchaFixture stillLeading = leader == downed ? awaitOneLeader(majority, Duration.ofSeconds(60))
+        : leader;
+    assertEquals("OK", stillLeading.get("disable-global-recoveries").get("Code").asText());
+
+    Eventually.await("a fresh actor system in the downed node", Duration.ofSeconds(60),
+        () -> downed.node().system() != before
+            && !downed.node().system().getWhenTerminated().toCompletableFuture().isDone(),
+        b -> b);
+    Eventually.await("the returned node caught up", Duration.ofSeconds(60),
+        () -> downed.get("check-global-recoveries").get("Details").asText(), "disabled"::equals);
+    OrchaFixture after = awaitOneLeader(nodes, Duration.ofSeconds(60));
+    assertEquals(stillLeading, after, "the node's return did not move leadership");
   }
 
   /** A write through a follower runs on the leader and reaches every node, and the next leader. */

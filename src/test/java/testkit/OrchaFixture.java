@@ -43,12 +43,22 @@ public final class OrchaFixture implements AutoCloseable {
         """.formatted(sqliteFile);
   }
 
-  private final OrchaNode node;
+  private final java.util.function.Supplier<OrchaNode> node;
+  private final Runnable stop;
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(2)).build();
 
   private OrchaFixture(OrchaNode node) {
-    this.node = node;
+    this.node = () -> node;
+    this.stop = node::close;
+  }
+
+  private OrchaFixture(orcha.NodeRunner runner, java.util.concurrent.CompletableFuture<?> ended) {
+    this.node = runner::current;
+    this.stop = () -> {
+      runner.stop();
+      ended.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+    };
   }
 
   public static OrchaFixture start(String hocon, Path... configFiles) {
@@ -56,12 +66,31 @@ public final class OrchaFixture implements AutoCloseable {
     return new OrchaFixture(OrchaNode.start(loader, Clock.systemUTC()));
   }
 
+  /**
+   * A node run as bin/orcha runs it (orcha.NodeRunner): when the cluster downs it, a fresh
+   * actor system takes its place; {@link #node()} is always the current one.
+   */
+  public static OrchaFixture startRestarting(String hocon) {
+    ConfigLoader loader = new ConfigLoader(List.of(), ConfigFactory.parseString(hocon));
+    orcha.NodeRunner runner = new orcha.NodeRunner(loader, Clock.systemUTC());
+    java.util.concurrent.CompletableFuture<OrchaNode> first = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<Void> ended = java.util.concurrent.CompletableFuture.runAsync(
+        () -> runner.run(first::complete), r -> new Thread(r, "orcha-node-runner").start());
+    ended.whenComplete((v, e) -> {
+      if (e != null) {
+        first.completeExceptionally(e);
+      }
+    });
+    first.orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
+    return new OrchaFixture(runner, ended);
+  }
+
   public OrchaNode node() {
-    return node;
+    return node.get();
   }
 
   public String apiUrl() {
-    return node.apiUrl();
+    return node().apiUrl();
   }
 
   /** GET {api}/{path}; the raw answer. */
@@ -116,11 +145,11 @@ public final class OrchaFixture implements AutoCloseable {
 
   /** The node's recovery log: recoveries oldest first, and the skips. */
   public actors.recovery.RecoveryLog.State recoveryLog() {
-    return node.api().recoveries().toCompletableFuture().join();
+    return node().api().recoveries().toCompletableFuture().join();
   }
 
   @Override
   public void close() {
-    node.close();
+    stop.run();
   }
 }
