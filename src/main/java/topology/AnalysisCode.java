@@ -23,7 +23,8 @@ import java.util.function.Predicate;
  * orchestrator's analysis codes as one declarative table (orchestrator-api.md §7.2): the
  * constants are declared in evaluation order and the first whose predicate holds is the
  * server's analysis ({@link #classify}). Names are orchestrator's exactly: the HTTP API and the
- * hooks expose them.
+ * hooks expose them. One code is orcha's own, {@link #FormerMasterReturned}: orchestrator has no
+ * name for a master a failover replaced that answers again.
  *
  * <p>Columns: orchestrator's description; the predicate over {@link AnalysisInput}; what
  * automated recovery would do ({@link RecoveryAction}); the emergency operation detection asks
@@ -70,6 +71,19 @@ public enum AnalysisCode {
           // a partial check is noise unless a replica also fails to connect
           && (!in.lastCheckPartialSuccess() || in.countReplicasFailingToConnectToMaster() > 0),
       RecoveryAction.NONE, REPROBE_REPLICAS, GENERIC_HANDLER),
+  /**
+   * orcha's own: the old master of a failover (downtimed lost-in-recovery, no upstream of its
+   * own) answers again. Writable, the leader fences it ({@link ReturnedServers}); read-only, it
+   * still holds the old data and name and waits for an operator. Before every code that reads a
+   * reachable master, which would otherwise call it NoProblem or a semi-sync/replica problem.
+   * Its replicas left behind with it still replicate from it, so they never match. Being
+   * downtimed, the entry is SkippableDueToDowntime: like any downtimed server's, its detection
+   * is not registered and no hook runs (orchestrator skips downtimed entries); it is listed.
+   */
+  FormerMasterReturned(
+      "Master replaced by a failover (lost-in-recovery) is reachable again; fenced read-only and never re-attached",
+      in -> master(in) && in.lastCheckValid() && in.lostInRecovery(),
+      RecoveryAction.NONE, EmergentProbe.NONE, GENERIC_HANDLER),
   LockedSemiSyncMasterHypothesis(
       "Semi sync master seems to be locked, more samplings needed to validate",
       in -> master(in) && semiSyncLocked(in) && !in.binlogCoordinatesStale(),

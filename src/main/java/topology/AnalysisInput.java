@@ -44,6 +44,8 @@ import java.util.regex.Pattern;
  *     semi-sync window (from {@link AnalysisContext#binlogStale})
  * @param recoverNonWriteableMaster configuration read by {@code NoWriteableMasterStructureWarning}
  * @param enforceExactSemiSyncReplicas configuration read by {@code MasterWithTooManySemiSyncReplicas}
+ * @param lostInRecovery the server has an active downtime with reason {@code lost-in-recovery}
+ *     ({@link TopologyAssembler#LOST_IN_RECOVERY}): a master recovery left it behind (orcha)
  */
 public record AnalysisInput(
     InstanceKey key,
@@ -70,6 +72,7 @@ public record AnalysisInput(
     int replicationDepth,
     boolean isFailingToConnectToMaster,
     boolean isReadOnly,
+    boolean lostInRecovery,
     boolean semiSyncMasterEnabled,
     boolean semiSyncMasterStatus,
     int semiSyncMasterWaitForReplicaCount,
@@ -148,6 +151,8 @@ public record AnalysisInput(
         .replicationDepth(view.replicationDepth())
         .isFailingToConnectToMaster(failingToConnect(r))
         .isReadOnly(i.readOnly())
+        .lostInRecovery(ctx.activeDowntime(i.key())
+            .filter(d -> TopologyAssembler.LOST_IN_RECOVERY.equals(d.reason())).isPresent())
         .semiSyncMasterEnabled(s.masterEnabled())
         .semiSyncMasterStatus(s.masterStatus())
         // MariaDB always waits for one acknowledgement and has no variable saying so
@@ -284,6 +289,7 @@ public record AnalysisInput(
     b.replicationDepth = replicationDepth;
     b.isFailingToConnectToMaster = isFailingToConnectToMaster;
     b.isReadOnly = isReadOnly;
+    b.lostInRecovery = lostInRecovery;
     b.semiSyncMasterEnabled = semiSyncMasterEnabled;
     b.semiSyncMasterStatus = semiSyncMasterStatus;
     b.semiSyncMasterWaitForReplicaCount = semiSyncMasterWaitForReplicaCount;
@@ -334,6 +340,7 @@ public record AnalysisInput(
     private int replicationDepth;
     private boolean isFailingToConnectToMaster;
     private boolean isReadOnly;
+    private boolean lostInRecovery;
     private boolean semiSyncMasterEnabled;
     private boolean semiSyncMasterStatus;
     private int semiSyncMasterWaitForReplicaCount;
@@ -383,6 +390,7 @@ public record AnalysisInput(
     public Builder replicationDepth(int v) { replicationDepth = v; return this; }
     public Builder isFailingToConnectToMaster(boolean v) { isFailingToConnectToMaster = v; return this; }
     public Builder isReadOnly(boolean v) { isReadOnly = v; return this; }
+    public Builder lostInRecovery(boolean v) { lostInRecovery = v; return this; }
     public Builder semiSyncMasterEnabled(boolean v) { semiSyncMasterEnabled = v; return this; }
     public Builder semiSyncMasterStatus(boolean v) { semiSyncMasterStatus = v; return this; }
     public Builder semiSyncMasterWaitForReplicaCount(int v) { semiSyncMasterWaitForReplicaCount = v; return this; }
@@ -412,8 +420,9 @@ public record AnalysisInput(
           countValidReplicas, countValidReplicatingReplicas,
           countReplicasFailingToConnectToMaster, countDowntimedReplicas, countLaggingReplicas,
           countDelayedReplicas, replicationDepth, isFailingToConnectToMaster, isReadOnly,
-          semiSyncMasterEnabled, semiSyncMasterStatus, semiSyncMasterWaitForReplicaCount,
-          semiSyncMasterClients, countSemiSyncReplicasEnabled, binlogCoordinatesStale,
+          lostInRecovery, semiSyncMasterEnabled, semiSyncMasterStatus,
+          semiSyncMasterWaitForReplicaCount, semiSyncMasterClients, countSemiSyncReplicasEnabled,
+          binlogCoordinatesStale,
           countLoggingReplicas, countStatementBasedLoggingReplicas,
           countMixedBasedLoggingReplicas, countRowBasedLoggingReplicas,
           countDistinctMajorVersionsLoggingReplicas, oracleGtidImmediateTopology,

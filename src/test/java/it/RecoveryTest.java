@@ -408,5 +408,39 @@ class RecoveryTest {
     assertEquals("", sandbox.sql(M, "SHOW SLAVE STATUS"));
     assertEquals("127.0.0.1:" + promoted,
         orcha.get("cluster-info/alias/sandbox").get("ClusterName").asText());
+
+    // replication-analysis names it (orcha's own code), downtimed and in a cluster of its own
+    JsonNode returned = Eventually.await("FormerMasterReturned on " + M + ", read-only",
+        Duration.ofSeconds(20), () -> analysisEntry(orcha.get("replication-analysis"), M),
+        e -> e != null && e.get("Analysis").asText().equals("FormerMasterReturned")
+            && e.get("IsReadOnly").asBoolean());
+    assertTrue(returned.get("IsDowntimed").asBoolean(), returned.toString());
+    assertTrue(returned.get("SkippableDueToDowntime").asBoolean(), returned.toString());
+    assertFalse(returned.get("IsActionableRecovery").asBoolean(), returned.toString());
+    assertEquals("127.0.0.1:" + M,
+        returned.get("ClusterDetails").get("ClusterName").asText(), returned.toString());
+    // the live cluster does not report it, nor anything like it
+    JsonNode live = orcha.get("replication-analysis/sandbox");
+    assertEquals("OK", live.get("Code").asText(), live.toString());
+    for (JsonNode e : live.get("Details")) {
+      assertFalse(e.get("Analysis").asText().equals("FormerMasterReturned"), e.toString());
+      assertFalse(e.get("AnalyzedInstanceKey").get("Port").asInt() == M, e.toString());
+    }
+    // downtimed: no detection registered for it, hence no OnFailureDetectionProcesses
+    for (JsonNode d : orcha.get("audit-failure-detection")) {
+      assertFalse(d.get("AnalysisEntry").get("Analysis").asText().equals("FormerMasterReturned"),
+          d.toString());
+    }
+  }
+
+  /** The entry of {@code port} in a replication-analysis reply, or null. */
+  static JsonNode analysisEntry(JsonNode reply, int port) {
+    assertEquals("OK", reply.get("Code").asText(), reply.toString());
+    for (JsonNode e : reply.get("Details")) {
+      if (e.get("AnalyzedInstanceKey").get("Port").asInt() == port) {
+        return e;
+      }
+    }
+    return null;
   }
 }

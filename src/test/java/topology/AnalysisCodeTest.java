@@ -91,6 +91,20 @@ class AnalysisCodeTest {
             replicas(3, 3, 2), UnreachableMaster),
         c("partial check without a failing replica is noise",
             master(false).lastCheckPartialSuccess(true), replicas(3, 3, 3), NoProblem),
+        c("former master back, writable, lost-in-recovery -> FormerMasterReturned",
+            master(true).lostInRecovery(true), replicas(0, 0, 0), FormerMasterReturned),
+        c("former master back, already read-only -> FormerMasterReturned",
+            master(true).lostInRecovery(true).isReadOnly(true).recoverNonWriteableMaster(true),
+            replicas(0, 0, 0), FormerMasterReturned),
+        c("former master back with its left-behind replicas, semi-sync locked -> FormerMasterReturned",
+            semiSync(master(true), 1, 0).lostInRecovery(true).binlogCoordinatesStale(true),
+            replicas(2, 2, 0), FormerMasterReturned),
+        c("former master still down is a dead master (downtimed, skippable)",
+            master(false).lostInRecovery(true), replicas(0, 0, 0), DeadMasterWithoutReplicas),
+        c("a master downtimed for another reason (not lostInRecovery) -> not FormerMasterReturned",
+            master(true), replicas(0, 0, 0), NoProblem),
+        c("a lost-in-recovery replica of it that replicates -> not FormerMasterReturned",
+            intermediate(true).lostInRecovery(true), replicas(0, 0, 0), NoProblem),
         c("LockedSemiSyncMasterHypothesis", semiSync(master(true), 1, 0), replicas(2, 2, 2),
             LockedSemiSyncMasterHypothesis),
         c("LockedSemiSyncMaster", semiSync(master(true), 1, 0).binlogCoordinatesStale(true),
@@ -259,9 +273,10 @@ class AnalysisCodeTest {
 
   @Test
   void evaluationOrderIsTheContractTable() {
+    // orchestrator's table, plus orcha's own FormerMasterReturned
     List<String> contract = List.of("DeadMasterWithoutReplicas", "DeadMaster",
         "DeadMasterAndReplicas", "DeadMasterAndSomeReplicas",
-        "UnreachableMasterWithLaggingReplicas", "UnreachableMaster",
+        "UnreachableMasterWithLaggingReplicas", "UnreachableMaster", "FormerMasterReturned",
         "LockedSemiSyncMasterHypothesis", "LockedSemiSyncMaster",
         "MasterWithTooManySemiSyncReplicas", "NoWriteableMasterStructureWarning",
         "MasterSingleReplicaNotReplicating", "MasterSingleReplicaDead",
@@ -312,7 +327,7 @@ class AnalysisCodeTest {
     Set<AnalysisCode> generic = EnumSet.of(DeadMasterAndReplicas, UnreachableMaster,
         UnreachableMasterWithLaggingReplicas, AllMasterReplicasNotReplicating,
         AllMasterReplicasNotReplicatingOrDead, UnreachableIntermediateMasterWithLaggingReplicas,
-        DeadIntermediateMasterAndReplicas);
+        DeadIntermediateMasterAndReplicas, FormerMasterReturned);
     for (AnalysisCode c : AnalysisCode.values()) {
       assertEquals(c.isActionable() || generic.contains(c), c.hasHandler(), c.name());
     }

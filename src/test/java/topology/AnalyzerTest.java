@@ -145,6 +145,37 @@ class AnalyzerTest {
                 .unreachable(running(10113, 10111)),
             10111, AllMasterReplicasNotReplicatingOrDead),
 
+        // ---- a former master back after a failover (10112 is the new master) -----------------
+        c(named("former master back, writable, lost-in-recovery")
+                .seen(master(10111), master(10112, 10113), running(10113, 10112))
+                .lostInRecovery(10111),
+            10111, FormerMasterReturned),
+        c(named("former master back, already read-only")
+                .seen(master(10111).toBuilder().readOnly(true).build(), master(10112, 10113),
+                    running(10113, 10112))
+                .lostInRecovery(10111)
+                .settings(s -> s.withRecoverNonWriteableMaster(true)),
+            10111, FormerMasterReturned),
+        c(named("former master back with a replica left behind that still replicates from it")
+                .seen(master(10111, 10114), running(10114, 10111), master(10112, 10113),
+                    running(10113, 10112))
+                .lostInRecovery(10111, 10114),
+            10111, FormerMasterReturned),
+        c(named("a lost-in-recovery replica of it that replicates")
+                .seen(master(10111, 10114), running(10114, 10111), master(10112, 10113),
+                    running(10113, 10112))
+                .lostInRecovery(10111, 10114),
+            10114, NoProblem),
+        c(named("the new master of the live cluster")
+                .seen(master(10111), master(10112, 10113), running(10113, 10112))
+                .lostInRecovery(10111),
+            10112, NoProblem),
+        c(named("a master downtimed for another reason").seen(master(10111)).downtimed(10111),
+            10111, NoProblem),
+        c(named("former master still down").unreachable(master(10111))
+                .seen(master(10112, 10113), running(10113, 10112)).lostInRecovery(10111),
+            10111, DeadMasterWithoutReplicas),
+
         // ---- co-masters 10111 <-> 10113 -------------------------------------------------------
         c(named("co-master down, the other co-master reconnecting to it")
                 .seen(connecting(10111, 10113, 10112, 10113), running(10112, 10111))
@@ -292,6 +323,27 @@ class AnalyzerTest {
     assertFalse(a.downtime().isReplicasDowntimed());
     assertEquals(NOW.plus(Duration.ofMinutes(50)), a.downtime().endsAt());
     assertEquals(3000, a.downtime().remainingSeconds());
+  }
+
+  @Test
+  void formerMasterReturnedIsListedDowntimedAndSkippable() {
+    Scenario s = named("former master back").seen(master(10111), master(10112, 10113),
+        running(10113, 10112)).lostInRecovery(10111);
+    List<ReplicationAnalysis> all = s.analyze();
+    assertEquals(List.of(key(10111)), all.stream().map(ReplicationAnalysis::key).toList());
+    ReplicationAnalysis a = all.get(0);
+    assertEquals(FormerMasterReturned, a.analysis());
+    assertTrue(a.input().lostInRecovery());
+    assertTrue(a.downtime().isDowntimed());
+    assertTrue(a.skippableDueToDowntime(), "no detection registered, no hooks (as orchestrator)");
+    assertFalse(a.analysis().isActionable());
+    assertEquals("127.0.0.1:10111", a.clusterDetails().clusterName(), "its own cluster");
+    assertFalse(s.entry(10112).input().lostInRecovery());
+    // a downtime for another reason, or one that ended, is not lost-in-recovery
+    assertFalse(named("maintenance").seen(master(10111)).downtimed(10111).entry(10111).input()
+        .lostInRecovery());
+    assertFalse(named("ended").seen(master(10111)).downtimeEnded(10111).entry(10111).input()
+        .lostInRecovery());
   }
 
   @Test

@@ -142,6 +142,15 @@ final class Scenario {
     return this;
   }
 
+  /** Downtimed {@code lost-in-recovery} by a recovery ten minutes ago (for a year, as it does). */
+  Scenario lostInRecovery(int... ports) {
+    for (int p : ports) {
+      downtimes.put(key(p), new Downtime(key(p), "orcha", TopologyAssembler.LOST_IN_RECOVERY,
+          NOW.minus(Duration.ofMinutes(10)), NOW.plus(Duration.ofDays(365))));
+    }
+    return this;
+  }
+
   /** A downtime that ended a minute ago. */
   Scenario downtimeEnded(int port) {
     downtimes.put(key(port), new Downtime(key(port), "ops", "done",
