@@ -60,6 +60,50 @@ public final class Sandbox implements AutoCloseable {
     return sb;
   }
 
+  /**
+   * Like {@link #upNetns(String, int, int, String)} in data center mode: {@code dcs} gives one
+   * data center 1-9 per server in port order ("1,1,2,2"); the servers of a data center share
+   * one namespace and address. {@code upstreams} is the replication tree ("-,1,1,3": "-" for
+   * the master, else the 1-based index of the upstream), or null for a star.
+   */
+  public static Sandbox upDcs(String name, int firstPort, String dcs, String upstreams) {
+    Sandbox sb = new Sandbox(Path.of("/tmp", "orcha-sb-" + name));
+    sb.firstPort = firstPort;
+    sb.count = dcs.split(",").length;
+    List<String> args = new ArrayList<>(List.of("up", "--netns",
+        "--ports", firstPort + "-" + (firstPort + sb.count - 1), "--dcs", dcs));
+    if (upstreams != null) {
+      args.add("--upstreams");
+      args.add(upstreams);
+    }
+    sb.run(300, args.toArray(String[]::new));
+    return sb;
+  }
+
+  /** Data center {@code k}'s link goes silent; its servers still reach each other. */
+  public void cutDc(int k) {
+    run(30, "cut-dc", String.valueOf(k));
+  }
+
+  public void healDc(int k) {
+    run(30, "heal-dc", String.valueOf(k));
+  }
+
+  /** The network namespace a server runs in (netns sandboxes). */
+  public String ns(int port) {
+    return run(30, "ns", String.valueOf(port)).strip();
+  }
+
+  /** The network namespace of data center {@code k}: run a process there with ip netns exec. */
+  public String dcNs(int k) {
+    return run(30, "dc-ns", String.valueOf(k)).strip();
+  }
+
+  /** The address of data center {@code k}, shared by its servers. */
+  public String dcAddr(int k) {
+    return run(30, "dc-addr", String.valueOf(k)).strip();
+  }
+
   /** The address a server listens on (127.0.0.1, or its namespace address). */
   public String addr(int port) {
     return run(30, "addr", String.valueOf(port)).strip();
