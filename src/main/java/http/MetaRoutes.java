@@ -62,7 +62,7 @@ final class MetaRoutes {
 
   /** 200 "OK" on the leader; otherwise 404 "Not leader" or the given status (100-599). */
   private CompletionStage<ApiReply> leaderCheck(ApiRequest req) {
-    if (api.isLeader()) {
+    if (api.leaderCheck()) {
       return done(ApiReply.string("OK"));
     }
     int status = 404;

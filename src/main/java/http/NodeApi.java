@@ -149,6 +149,14 @@ public interface NodeApi {
   boolean isLeader();
 
   /**
+   * What leader-check answers: the leader, holding a fence a majority acknowledged within the
+   * last second (actors.cluster.FenceLease).
+   */
+  default boolean leaderCheck() {
+    return isLeader();
+  }
+
+  /**
    * The leader's API base URL ({@code http://host:port[/prefix]/api}) as it advertises it; empty
    * when no leader is known (or this node is the leader).
    */

@@ -33,7 +33,9 @@ public final class Main {
       }
     }
     NodeRunner runner = new NodeRunner(
-        new ConfigLoader(files, com.typesafe.config.ConfigFactory.empty()), Clock.systemUTC());
+        new ConfigLoader(files, com.typesafe.config.ConfigFactory.empty()), Clock.systemUTC())
+        // the downed actor system could not stop: exit, so that the supervisor starts us again
+        .onStuck(() -> System.exit(75));
     try {
       runner.run(node -> System.out.println("orcha API listening at " + node.apiUrl()));
     } catch (IllegalArgumentException e) {

@@ -20,15 +20,29 @@ public final class NodeRunner {
   private static final Logger log = LoggerFactory.getLogger(NodeRunner.class);
   /** Pause before a restart, so a node that is downed again at once does not spin. */
   static final Duration RESTART_PAUSE = Duration.ofSeconds(1);
+  /**
+   * How long a downed actor system may take to stop. Pekko's Artery TCP can hold its shutdown
+   * (and its port) until connections to peers that are still unreachable close — usually when
+   * the partition heals; past this, {@code onStuck} runs (bin/orcha exits with status 75 and
+   * its supervisor starts it again).
+   */
+  static final Duration STOP_DEADLINE = Duration.ofSeconds(120);
 
   private final ConfigLoader loader;
   private final Clock clock;
+  private Runnable onStuck = () -> { };
   private volatile OrchaNode current;
   private volatile boolean stopping;
 
   public NodeRunner(ConfigLoader loader, Clock clock) {
     this.loader = loader;
     this.clock = clock;
+  }
+
+  /** What to do when a downed actor system does not stop within {@link #STOP_DEADLINE}. */
+  public NodeRunner onStuck(Runnable action) {
+    this.onStuck = action;
+    return this;
   }
 
   /**
@@ -41,9 +55,7 @@ public final class NodeRunner {
     while (true) {
       current = node;
       onStart.accept(node);
-      node.system().getWhenTerminated().toCompletableFuture().join();
-      Optional<CoordinatedShutdown.Reason> reason =
-          CoordinatedShutdown.get(node.system()).getShutdownReason();
+      Optional<CoordinatedShutdown.Reason> reason = awaitTermination(node);
       if (stopping || !restartAfter(reason, node.api().currentSettings())) {
         return;
       }
@@ -53,6 +65,37 @@ public final class NodeRunner {
       node = restart(restarts);
       if (node == null) {
         return;
+      }
+    }
+  }
+
+  /** Waits until the node's actor system stopped; says why it stopped. */
+  private Optional<CoordinatedShutdown.Reason> awaitTermination(OrchaNode node) {
+    var terminated = node.system().getWhenTerminated().toCompletableFuture();
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(node.system());
+    long downedAt = 0;
+    while (true) {
+      try {
+        terminated.get(1, java.util.concurrent.TimeUnit.SECONDS);
+        return shutdown.getShutdownReason();
+      } catch (java.util.concurrent.TimeoutException e) {
+        Optional<CoordinatedShutdown.Reason> reason = shutdown.getShutdownReason();
+        if (reason.isPresent() && restartAfter(reason, node.api().currentSettings())) {
+          long now = System.nanoTime();
+          if (downedAt == 0) {
+            downedAt = now;
+            log.warn("this node was downed by the cluster; waiting for its actor system to stop");
+          } else if (now - downedAt > STOP_DEADLINE.toNanos()) {
+            log.error("the downed actor system did not stop within {}", STOP_DEADLINE);
+            onStuck.run();
+            downedAt = now; // onStuck did not end the process: keep waiting
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      } catch (java.util.concurrent.ExecutionException e) {
+        return shutdown.getShutdownReason();
       }
     }
   }

@@ -123,7 +123,8 @@ public final class Guardian {
     actors.cluster.Fencer fencer = new actors.cluster.Fencer(ctx.getSystem(), FENCE_TIMEOUT);
     RecoveryCoordinator.Deps coordinatorDeps = new RecoveryCoordinator.Deps(
         () -> current.get().recoverySettings(), procedure, recoveryLog, control, view, detector,
-        fencer, leadership::isLeader, () -> actors.cluster.Majority.members(ctx.getSystem()),
+        fencer, leadership::isLeader, leadership.lease(),
+        () -> actors.cluster.Majority.members(ctx.getSystem()),
         deps.clock(), s.discovery().pollInterval().multipliedBy(3),
         s.nodeName(), s.http().askTimeout());
     // one coordinator per node, acting on its own node's picture while the node leads

@@ -18,10 +18,24 @@ public final class Leadership {
 
   private final Cluster cluster;
   private final org.apache.pekko.actor.typed.ActorSystem<?> system;
+  private final actors.cluster.FenceLease lease = actors.cluster.FenceLease.systemTime();
 
   public Leadership(org.apache.pekko.actor.typed.ActorSystem<?> system) {
     this.system = system;
     this.cluster = Cluster.get(system);
+  }
+
+  /** The leader's fence, as recently acknowledged by a majority (renewed by its coordinator). */
+  public actors.cluster.FenceLease lease() {
+    return lease;
+  }
+
+  /**
+   * What leader-check answers: the leader, and its fence acknowledged by a majority within the
+   * last second — an isolated leader stops answering 200 before the failure detector tells.
+   */
+  public boolean leadsWithFence() {
+    return isLeader() && lease.fresh();
   }
 
   public boolean isLeader() {

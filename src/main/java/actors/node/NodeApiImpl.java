@@ -372,6 +372,11 @@ public final class NodeApiImpl implements NodeApi {
   }
 
   @Override
+  public boolean leaderCheck() {
+    return leadership.leadsWithFence();
+  }
+
+  @Override
   public CompletionStage<java.util.Optional<String>> leaderUrl() {
     return leaderDirectory.leaderUrl();
   }

@@ -88,6 +88,12 @@ public final class RecoveryCoordinator {
   /** Membership or reachability changed (or the periodic check): is this node the leader? */
   private enum CheckLeadership implements Command { INSTANCE }
 
+  /** Time to renew the fence (a leader's lease, see actors.cluster.FenceLease). */
+  private enum RenewFence implements Command { INSTANCE }
+
+  private record FenceRenewed(actors.cluster.Incarnation incarnation, long sentAt, Throwable error)
+      implements Command {}
+
   static final Duration LEADERSHIP_CHECK = Duration.ofMillis(500);
 
   private record ControlChanged(ControlState.Snapshot control) implements Command {}
@@ -122,7 +128,7 @@ public final class RecoveryCoordinator {
       ActorRef<RecoveryLog.Command> log, ActorRef<ControlState.Command> control,
       ActorRef<TopologyView.Command> view, ActorRef<FailureDetector.Command> detector,
       actors.cluster.Fencer fencer, java.util.function.BooleanSupplier isLeader,
-      java.util.function.IntSupplier members, Clock clock, Duration startDelay, String nodeName,
+      actors.cluster.FenceLease lease, java.util.function.IntSupplier members, Clock clock, Duration startDelay, String nodeName,
       Duration askTimeout) {}
 
   /** Quorum-agreed detection applies from this many nodes on. */
@@ -212,6 +218,7 @@ public final class RecoveryCoordinator {
       ctx.setLoggerName(RecoveryCoordinator.class);
       // events say when membership or reachability changed; the timer is the safety net
       timers.startTimerWithFixedDelay(CheckLeadership.INSTANCE, LEADERSHIP_CHECK);
+      timers.startTimerWithFixedDelay(RenewFence.INSTANCE, actors.cluster.FenceLease.RENEW_EVERY);
       deps.detector().tell(new FailureDetector.ForwardAnalyses(
           ctx.messageAdapter(TopologyView.AnalysisResult.class, Analyzed::new)));
       deps.control().tell(new ControlState.Subscribe(
@@ -262,6 +269,8 @@ public final class RecoveryCoordinator {
           return Behaviors.same();
         })
         .onMessage(CheckLeadership.class, m -> onCheckLeadership(state))
+        .onMessage(RenewFence.class, m -> onRenewFence(state))
+        .onMessage(FenceRenewed.class, m -> onFenceRenewed(state, m))
         .onMessage(PeersChanged.class, m -> behavior(state.withPeers(m.peers().stream()
             .filter(p -> !p.equals(ctx.getSelf())).collect(java.util.stream.Collectors.toSet()))))
         .onMessage(Opinion.class, m -> onOpinion(state, m))
@@ -296,6 +305,25 @@ public final class RecoveryCoordinator {
         Claimed::new);
   }
 
+  /** A leader holding a fence asks a majority to acknowledge it again (its lease). */
+  private Behavior<Command> onRenewFence(State state) {
+    actors.cluster.Incarnation inc = state.incarnation();
+    if (state.leading() && inc != null) {
+      long sentAt = deps.lease().now();
+      ctx.pipeToSelf(deps.fencer().hold(inc), (v, err) -> new FenceRenewed(inc, sentAt, err));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onFenceRenewed(State state, FenceRenewed m) {
+    if (m.error() == null && state.leading() && m.incarnation().equals(state.incarnation())) {
+      deps.lease().renewed(m.sentAt());
+    } else if (m.error() != null) {
+      ctx.getLog().debug("fence renewal failed: {}", m.error().getMessage());
+    }
+    return Behaviors.same();
+  }
+
   /** Becoming leader claims a fence; losing leadership drops it (no new recovery starts). */
   private Behavior<Command> onCheckLeadership(State state) {
     boolean leader = deps.isLeader().getAsBoolean();
@@ -307,6 +335,7 @@ public final class RecoveryCoordinator {
       claim(ctx, deps);
     } else {
       ctx.getLog().warn("{} is no longer the leader: no new recovery starts here", deps.nodeName());
+      deps.lease().dropped();
       deps.control().tell(new ControlState.Follow());
       deps.log().tell(new RecoveryLog.Follow());
     }
@@ -323,6 +352,7 @@ public final class RecoveryCoordinator {
       return Behaviors.same();
     }
     ctx.getLog().info("fencing incarnation {} claimed", m.incarnation());
+    ctx.getSelf().tell(RenewFence.INSTANCE);
     return lookNowIfOpen(state.claimed(m.incarnation()));
   }
 
