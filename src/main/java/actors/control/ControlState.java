@@ -32,8 +32,18 @@ import topology.PromotionRule;
  * recovery), maintenance (a lock against concurrent operations on a server) and promotion-rule
  * registrations (register-candidate, expiring). Persisted in the
  * node's backend, so it survives restarts; expired entries drop out on their own. Subscribers
- * (the topology view, the failure detector) are told every change. The HA milestone moves this
- * state into Distributed Data behind the same protocol.
+ * (the topology view, the failure detector) are told every change.
+ *
+ * <p>Replicated: the leader (see {@link Lead}) writes, every other node takes the leader's
+ * state. A write asked for by a caller (downtime, maintenance, candidates, the global switch,
+ * aliases, kv) is answered only once a majority of the nodes ({@link actors.cluster.Majority},
+ * the leader included) holds it ({@link actors.cluster.MajorityWrite}). When that does not
+ * happen within {@link actors.cluster.MajorityWrite#TIMEOUT} (or can no longer happen: the other
+ * nodes refuse or are gone), the caller gets an error that says so: the change IS persisted on
+ * the leader and reaches the others with its next pushes, but a new leader elected meanwhile
+ * may not know it — the caller must not count on it. A single node (a majority of one), and a
+ * node that leads no term, answer as soon as the change is persisted. Internal writes nobody
+ * waits for (probe intents, purges) are pushed without waiting.
  */
 public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
     ControlState.Command, ControlState.Event, ControlState.State> {
@@ -87,8 +97,14 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
   /** This node no longer leads: it only takes the leader's state. */
   public record Follow() implements Command {}
 
-  /** The leader's state: taken when newer than this node's. */
-  public record Replicate(State state) implements Command {}
+  /**
+   * The leader's state: taken when newer than this node's. With a {@code replyTo} (a write
+   * waiting for its majority), answered once this node holds it: after persisting it, or at
+   * once when it holds that version or a later one of the same term; refused by a node that
+   * leads this term or a newer one, or follows a newer leader. Null for the periodic pushes.
+   */
+  public record Replicate(State state, ActorRef<actors.cluster.MajorityWrite.Ack> replyTo)
+      implements Command {}
 
   /** This node's state and version (the leader's majority read). */
   public record GetReplica(ActorRef<Replica> replyTo) implements Command {}
@@ -101,6 +117,10 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
       ActorRef<StatusReply<Version>> replyTo) implements Command {}
 
   private enum Push implements Command { INSTANCE }
+
+  /** A write's majority answered (or could not): the writer hears it now. */
+  private record Replicated(actors.cluster.MajorityWrite.Outcome outcome, String what,
+      ActorRef<StatusReply<Object>> replyTo, Object value) implements Command {}
 
   /** Finds the other nodes' control states. */
   public static final org.apache.pekko.actor.typed.receptionist.ServiceKey<Command> KEY =
@@ -300,7 +320,8 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
   private final List<ActorRef<Snapshot>> subscribers = new ArrayList<>();
   // replication working memory: the other nodes' control states, and the term this node leads
   // (0: it follows)
-  private java.util.Set<ActorRef<Command>> peers = java.util.Set.of();
+  // volatile: a majority write reads it while it waits (nodes listed late are asked too)
+  private volatile java.util.Set<ActorRef<Command>> peers = java.util.Set.of();
   private long leadingTerm;
 
   /** How often a leader pushes its whole state (nodes that were away catch up). */
@@ -357,13 +378,14 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
         .onCommand(EndMaintenance.class, this::onEndMaintenance)
         .onCommand(EndMaintenanceById.class, this::onEndMaintenanceById)
         .onCommand(RegisterCandidate.class, this::onRegisterCandidate)
-        .onCommand(SetGlobalRecoveries.class, (s, c) -> Effect()
-            .persist(new GlobalRecoveriesSet(c.enabled(), clock.instant())).thenRun(this::publish)
-            .thenReply(c.replyTo(), st -> StatusReply.success(c.enabled())))
+        .onCommand(SetGlobalRecoveries.class, (s, c) -> persistAcknowledged(
+            List.of(new GlobalRecoveriesSet(c.enabled(), clock.instant())),
+            (c.enabled() ? "enabling" : "disabling") + " of global recoveries", c.replyTo(),
+            st -> c.enabled()))
         .onCommand(SetClusterAlias.class, this::onSetClusterAlias)
-        .onCommand(PutKv.class, (s, c) -> Effect()
-            .persist(new KvPut(Map.copyOf(c.pairs()), clock.instant())).thenRun(this::publish)
-            .thenReply(c.replyTo(), st -> StatusReply.success(c.pairs().size())))
+        .onCommand(PutKv.class, (s, c) -> persistAcknowledged(
+            List.of(new KvPut(Map.copyOf(c.pairs()), clock.instant())),
+            "kv " + c.pairs().keySet(), c.replyTo(), st -> c.pairs().size()))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), s.snapshot()))
         .onCommand(Subscribe.class, this::onSubscribe)
         .onCommand(SetProbeIntent.class, (st, c) -> Effect()
@@ -382,6 +404,7 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
           return Effect().noReply();
         })
         .onCommand(Replicate.class, this::onReplicate)
+        .onCommand(Replicated.class, this::onReplicated)
         .onCommand(GetReplica.class, (st, c) -> Effect().reply(c.replyTo(), new Replica(st)))
         .onCommand(Push.class, (st, c) -> {
           push(st);
@@ -434,24 +457,74 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
   }
 
   private ReplyEffect<Event, State> onReplicate(State s, Replicate c) {
-    if (leadingTerm > 0 && c.state().version().term() <= leadingTerm) {
-      return Effect().noReply(); // this node leads this term (or a newer one)
+    Version v = c.state().version();
+    if (leadingTerm > 0 && v.term() <= leadingTerm) {
+      return ack(c, false, s.version()); // this node leads this term (or a newer one)
     }
-    if (c.state().version().compareTo(s.version()) <= 0) {
-      return Effect().noReply();
+    if (v.compareTo(s.version()) <= 0) {
+      // held already (or a later version of that term): no regress; another term's newer
+      // state does not hold this write
+      return ack(c, s.version().term() == v.term(), s.version());
     }
     if (leadingTerm > 0) {
       leadingTerm = 0; // a newer leader writes: follow it
     }
-    return Effect().persist(new Replaced(c.state())).thenRun(this::publishLocally).thenNoReply();
+    return Effect().persist(new Replaced(c.state())).thenRun(this::publishLocally)
+        .thenRun(st -> {
+          if (c.replyTo() != null) {
+            c.replyTo().tell(new actors.cluster.MajorityWrite.Ack(true, st.version()));
+          }
+        })
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> ack(Replicate c, boolean accepted, Version held) {
+    if (c.replyTo() != null) {
+      c.replyTo().tell(new actors.cluster.MajorityWrite.Ack(accepted, held));
+    }
+    return Effect().noReply();
   }
 
   /** A leader sends its state to every other node. */
   private void push(State s) {
     if (leadingTerm > 0) {
-      Replicate r = new Replicate(s);
+      Replicate r = new Replicate(s, null);
       peers.forEach(p -> p.tell(r));
     }
+  }
+
+  /**
+   * Persists a caller's write and answers {@code value} once a majority holds it (a leader's
+   * write; see the class comment), or an error naming {@code what}.
+   */
+  private <T> ReplyEffect<Event, State> persistAcknowledged(List<Event> events, String what,
+      ActorRef<StatusReply<T>> replyTo, java.util.function.Function<State, T> value) {
+    return Effect().persist(events).thenRun(this::publishLocally)
+        .thenRun(st -> awaitMajority(st, what, replyTo, value.apply(st)))
+        .thenNoReply();
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> void awaitMajority(State st, String what, ActorRef<StatusReply<T>> replyTo, T value) {
+    ActorRef<StatusReply<Object>> to = (ActorRef<StatusReply<Object>>) (ActorRef<?>) replyTo;
+    int needed = majority();
+    if (leadingTerm == 0 || needed <= 1) {
+      to.tell(StatusReply.success(value)); // nothing to wait for (see the class comment)
+      push(st);
+      return;
+    }
+    ctx.pipeToSelf(actors.cluster.MajorityWrite.<Command>replicate(ctx.getSystem(), () -> peers,
+            r -> new Replicate(st, r), st.version()),
+        (outcome, err) -> new Replicated(outcome, what, to, value));
+  }
+
+  private ReplyEffect<Event, State> onReplicated(State s, Replicated c) {
+    if (c.outcome().reached()) {
+      return Effect().reply(c.replyTo(), StatusReply.success(c.value()));
+    }
+    String why = c.outcome().refusal(c.what());
+    ctx.getLog().warn("{}", why);
+    return Effect().reply(c.replyTo(), StatusReply.error(why));
   }
 
   private ReplyEffect<Event, State> onBeginDowntime(State s, BeginDowntime c) {
@@ -460,16 +533,16 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
     }
     Instant now = clock.instant();
     Downtime d = new Downtime(c.key(), c.owner(), c.reason(), now, now.plus(c.duration()));
-    return Effect().persist(new DowntimeBegun(d)).thenRun(this::publish)
-        .thenReply(c.replyTo(), st -> StatusReply.success(d));
+    return persistAcknowledged(List.of(new DowntimeBegun(d)), "downtime of " + c.key(),
+        c.replyTo(), st -> d);
   }
 
   private ReplyEffect<Event, State> onEndDowntime(State s, EndDowntime c) {
     if (!s.downtimes().containsKey(c.key())) {
       return Effect().reply(c.replyTo(), StatusReply.success(false)); // orchestrator: not an error
     }
-    return Effect().persist(new DowntimeEnded(c.key(), clock.instant())).thenRun(this::publish)
-        .thenReply(c.replyTo(), st -> StatusReply.success(true));
+    return persistAcknowledged(List.of(new DowntimeEnded(c.key(), clock.instant())),
+        "end of the downtime of " + c.key(), c.replyTo(), st -> true);
   }
 
   private ReplyEffect<Event, State> onBeginMaintenance(State s, BeginMaintenance c) {
@@ -481,8 +554,8 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
     }
     Maintenance m = new Maintenance(s.lastMaintenanceId() + 1, c.key(), c.owner(), c.reason(), now,
         now.plus(c.duration()));
-    return Effect().persist(new MaintenanceBegun(m)).thenRun(this::publish)
-        .thenReply(c.replyTo(), st -> StatusReply.success(m));
+    return persistAcknowledged(List.of(new MaintenanceBegun(m)),
+        "maintenance " + m.id() + " of " + c.key(), c.replyTo(), st -> m);
   }
 
   private ReplyEffect<Event, State> onEndMaintenance(State s, EndMaintenance c) {
@@ -490,15 +563,15 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
     if (m == null) {
       return Effect().reply(c.replyTo(), StatusReply.success(0L));
     }
-    return Effect().persist(new MaintenanceEnded(c.key(), m.id(), clock.instant()))
-        .thenRun(this::publish).thenReply(c.replyTo(), st -> StatusReply.success(m.id()));
+    return persistAcknowledged(List.of(new MaintenanceEnded(c.key(), m.id(), clock.instant())),
+        "end of maintenance " + m.id() + " of " + c.key(), c.replyTo(), st -> m.id());
   }
 
   private ReplyEffect<Event, State> onEndMaintenanceById(State s, EndMaintenanceById c) {
     for (Maintenance m : s.maintenance().values()) {
       if (m.id() == c.id()) {
-        return Effect().persist(new MaintenanceEnded(m.key(), m.id(), clock.instant()))
-            .thenRun(this::publish).thenReply(c.replyTo(), st -> StatusReply.success(m.key()));
+        return persistAcknowledged(List.of(new MaintenanceEnded(m.key(), m.id(), clock.instant())),
+            "end of maintenance " + m.id() + " of " + m.key(), c.replyTo(), st -> m.key());
       }
     }
     return Effect().reply(c.replyTo(), StatusReply.error("No maintenance found with id " + c.id()));
@@ -507,8 +580,8 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
   private ReplyEffect<Event, State> onRegisterCandidate(State s, RegisterCandidate c) {
     Instant now = clock.instant();
     Candidate cand = new Candidate(c.key(), c.rule(), now, now.plus(c.validFor()));
-    return Effect().persist(new CandidateRegistered(cand)).thenRun(this::publish)
-        .thenReply(c.replyTo(), st -> StatusReply.success(cand));
+    return persistAcknowledged(List.of(new CandidateRegistered(cand)),
+        "promotion rule " + c.rule() + " of " + c.key(), c.replyTo(), st -> cand);
   }
 
   /** An alias names one cluster: giving it to one takes it from any other. */
@@ -523,8 +596,8 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
       });
     }
     events.add(new ClusterAliasSet(c.clusterName(), c.alias(), now));
-    return Effect().persist(events).thenRun(this::publish)
-        .thenReply(c.replyTo(), st -> StatusReply.success(true));
+    return persistAcknowledged(events, "alias \"" + c.alias() + "\" of cluster "
+        + c.clusterName(), c.replyTo(), st -> true);
   }
 
   private ReplyEffect<Event, State> onSubscribe(State s, Subscribe c) {

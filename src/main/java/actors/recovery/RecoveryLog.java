@@ -29,6 +29,17 @@ import topology.ReplicationAnalysis;
  * unresolved when this log starts was interrupted by a crash: it is resolved as interrupted and
  * keeps its cluster blocked (never run twice for one failure; an operator acknowledges). Also
  * the skips of automated recovery with their reasons ("why was there no failover?").
+ *
+ * <p>Replicated like actors.control.ControlState: the leader writes and pushes. Registering,
+ * resolving and acknowledging are answered only once a majority of the nodes (the leader
+ * included) holds the change ({@link actors.cluster.MajorityWrite}); a registration in
+ * particular, since the recovery acts only after that answer. When no majority acknowledges
+ * within {@link actors.cluster.MajorityWrite#TIMEOUT}, the caller gets an error saying so; the
+ * change stays persisted on the leader and reaches the others later — except a registration,
+ * which is then refused ("not registered ... no further step taken"), resolved as refused and
+ * acknowledged, so it blocks nothing.
+ * Steps and skips nobody waits for are pushed without waiting. A single node, and a node that
+ * leads no term, answer as soon as the change is persisted.
  */
 public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
     RecoveryLog.Command, RecoveryLog.Event, RecoveryLog.State> {
@@ -77,7 +88,9 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
 
   public record Follow() implements Command {}
 
-  public record Replicate(State state) implements Command {}
+  /** The leader's log; see actors.control.ControlState.Replicate for {@code replyTo}. */
+  public record Replicate(State state, ActorRef<actors.cluster.MajorityWrite.Ack> replyTo)
+      implements Command {}
 
   public record GetReplica(ActorRef<Replica> replyTo) implements Command {}
 
@@ -89,6 +102,13 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
       ActorRef<StatusReply<actors.control.ControlState.Version>> replyTo) implements Command {}
 
   private enum Push implements Command { INSTANCE }
+
+  /**
+   * A write's majority answered (or could not): the writer hears it now. {@code registered}:
+   * the uid of a registration, resolved as refused when no majority holds it.
+   */
+  private record Replicated(actors.cluster.MajorityWrite.Outcome outcome, String what,
+      ActorRef<StatusReply<Object>> replyTo, Object value, String registered) implements Command {}
 
   public static final org.apache.pekko.actor.typed.receptionist.ServiceKey<Command> KEY =
       org.apache.pekko.actor.typed.receptionist.ServiceKey.create(Command.class, "orcha-recovery-log");
@@ -210,7 +230,8 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
   private final String nodeName;
 
   // replication working memory (see ControlState): the other nodes' logs and the term led here
-  private java.util.Set<ActorRef<Command>> peers = java.util.Set.of();
+  // volatile: a majority write reads it while it waits (nodes listed late are asked too)
+  private volatile java.util.Set<ActorRef<Command>> peers = java.util.Set.of();
   private long leadingTerm;
 
   static final Duration PUSH_EVERY = Duration.ofSeconds(2);
@@ -283,6 +304,7 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
           return Effect().noReply();
         })
         .onCommand(Replicate.class, this::onReplicate)
+        .onCommand(Replicated.class, this::onReplicated)
         .onCommand(GetReplica.class, (st, c) -> Effect().reply(c.replyTo(), new Replica(st)))
         .onCommand(Push.class, (st, c) -> {
           push(st);
@@ -326,22 +348,88 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
   }
 
   private ReplyEffect<Event, State> onReplicate(State s, Replicate c) {
-    if (leadingTerm > 0 && c.state().version().term() <= leadingTerm) {
-      return Effect().noReply();
+    var v = c.state().version();
+    if (leadingTerm > 0 && v.term() <= leadingTerm) {
+      return ack(c, false, s.version());
     }
-    if (c.state().version().compareTo(s.version()) <= 0) {
-      return Effect().noReply();
+    if (v.compareTo(s.version()) <= 0) {
+      return ack(c, s.version().term() == v.term(), s.version()); // held already: no regress
     }
     leadingTerm = 0;
-    return Effect().persist(new Replaced(c.state())).thenNoReply();
+    return Effect().persist(new Replaced(c.state()))
+        .thenRun(st -> {
+          if (c.replyTo() != null) {
+            c.replyTo().tell(new actors.cluster.MajorityWrite.Ack(true, st.version()));
+          }
+        })
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> ack(Replicate c, boolean accepted,
+      actors.control.ControlState.Version held) {
+    if (c.replyTo() != null) {
+      c.replyTo().tell(new actors.cluster.MajorityWrite.Ack(accepted, held));
+    }
+    return Effect().noReply();
   }
 
   /** A leader sends its log to every other node (after changes, and every few seconds). */
   private void push(State s) {
     if (leadingTerm > 0) {
-      Replicate r = new Replicate(s);
+      Replicate r = new Replicate(s, null);
       peers.forEach(p -> p.tell(r));
     }
+  }
+
+  /**
+   * Persists a caller's write and answers {@code value} once a majority holds it, or an error
+   * naming {@code what} (see the class comment). {@code registered}: a registration's uid.
+   */
+  private <T> ReplyEffect<Event, State> persistAcknowledged(Event event, String what,
+      ActorRef<StatusReply<T>> replyTo, java.util.function.Function<State, T> value,
+      String registered) {
+    return Effect().persist(event)
+        .thenRun(st -> awaitMajority(st, what, replyTo, value.apply(st), registered))
+        .thenNoReply();
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> void awaitMajority(State st, String what, ActorRef<StatusReply<T>> replyTo, T value,
+      String registered) {
+    ActorRef<StatusReply<Object>> to = (ActorRef<StatusReply<Object>>) (ActorRef<?>) replyTo;
+    int needed = majority();
+    if (leadingTerm == 0 || needed <= 1) {
+      to.tell(StatusReply.success(value));
+      push(st);
+      return;
+    }
+    ctx.pipeToSelf(actors.cluster.MajorityWrite.<Command>replicate(ctx.getSystem(), () -> peers,
+            r -> new Replicate(st, r), st.version()),
+        (outcome, err) -> new Replicated(outcome, what, to, value, registered));
+  }
+
+  private ReplyEffect<Event, State> onReplicated(State s, Replicated c) {
+    if (c.outcome().reached()) {
+      return Effect().reply(c.replyTo(), StatusReply.success(c.value()));
+    }
+    Optional<Recovery> r = c.registered() == null ? Optional.empty() : s.byUid(c.registered());
+    if (r.isEmpty() || r.get().ended()) {
+      String why = c.outcome().refusal(c.what());
+      ctx.getLog().warn("{}", why);
+      return Effect().reply(c.replyTo(), StatusReply.error(why));
+    }
+    String why = c.what() + " not registered: " + c.outcome().shortfall()
+        + "; no further step taken";
+    ctx.getLog().warn("{}", why);
+    // the recovery will not act: it must neither look running nor block its cluster
+    Instant now = clock.instant();
+    Resolution refused = new Resolution(false, InstanceKey.NONE, "", "", List.of(), List.of(),
+        List.of(why), r.get().start().type(), true);
+    return Effect().persist(List.<Event>of(new RecoveryResolved(c.registered(), refused, now),
+            new RecoveriesAcknowledged(List.of(c.registered()), nodeName,
+                "registration not acknowledged by a majority; nothing was done", now)))
+        .thenRun(this::push)
+        .thenReply(c.replyTo(), st -> StatusReply.error(why));
   }
 
   private ReplyEffect<Event, State> onRegister(State s, Register c) {
@@ -360,8 +448,9 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
         + c.start().analysisCode() + " on " + c.start().failedKey() + " by " + nodeName));
     Recovery r = new Recovery(s.lastId() + 1, c.start(), now, steps, null, null, false, "", null,
         "");
-    return Effect().persist(new RecoveryRegistered(r)).thenRun(this::push)
-        .thenReply(c.replyTo(), st -> StatusReply.success(r));
+    return persistAcknowledged(new RecoveryRegistered(r), "recovery "
+        + c.start().uid() + " (" + c.start().analysisCode() + " on " + c.start().failedKey() + ")",
+        c.replyTo(), st -> r, c.start().uid());
   }
 
   private ReplyEffect<Event, State> onAddStep(State s, AddStep c) {
@@ -381,8 +470,9 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
     if (r.get().ended()) {
       return Effect().reply(c.replyTo(), StatusReply.success(r.get()));
     }
-    return Effect().persist(new RecoveryResolved(c.uid(), c.resolution(), clock.instant()))
-        .thenRun(this::push).thenReply(c.replyTo(), st -> StatusReply.success(st.byUid(c.uid()).orElseThrow()));
+    return persistAcknowledged(new RecoveryResolved(c.uid(), c.resolution(), clock.instant()),
+        "resolution of recovery " + c.uid(), c.replyTo(), st -> st.byUid(c.uid()).orElseThrow(),
+        null);
   }
 
   private ReplyEffect<Event, State> onAcknowledge(State s, Acknowledge c) {
@@ -397,8 +487,9 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
     if (uids.isEmpty()) {
       return Effect().reply(c.replyTo(), StatusReply.success(0));
     }
-    return Effect().persist(new RecoveriesAcknowledged(uids, c.by(), c.comment(), clock.instant()))
-        .thenRun(this::push).thenReply(c.replyTo(), st -> StatusReply.success(uids.size()));
+    return persistAcknowledged(new RecoveriesAcknowledged(uids, c.by(), c.comment(),
+        clock.instant()), "acknowledgement of " + uids.size() + " recovery(ies)", c.replyTo(),
+        st -> uids.size(), null);
   }
 
   private ReplyEffect<Event, State> onRecordSkip(State s, RecordSkip c) {
