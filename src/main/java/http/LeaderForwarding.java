@@ -31,8 +31,9 @@ final class LeaderForwarding {
 
   /**
    * The commands (first path segment) that change something: servers, the probe set, the
-   * control state (orchestrator-api.md §4.2–§4.4, the W column). Reads, health, raft-* and
-   * reload-configuration (each node reloads its own files) are served locally.
+   * control state, leadership (orchestrator-api.md §4.2–§4.4 and §6, the W column). Reads,
+   * health, the other raft-* and reload-configuration (each node reloads its own files) are
+   * served locally.
    */
   static final Set<String> WRITES = Set.of(
       "discover", "async-discover", "refresh", "forget", "forget-cluster",
@@ -53,7 +54,8 @@ final class LeaderForwarding {
       "reattach-replica-master-host", "flush-binary-logs", "purge-binary-logs",
       "enable-semi-sync-master", "disable-semi-sync-master", "enable-semi-sync-replica",
       "disable-semi-sync-replica", "delay-replication", "set-read-only", "set-writeable",
-      "kill-query", "gtid-errant-reset-master", "gtid-errant-inject-empty");
+      "kill-query", "gtid-errant-reset-master", "gtid-errant-inject-empty",
+      "raft-yield", "raft-yield-hint");
 
   private final NodeApi api;
   private final HttpClient client = HttpClient.newBuilder()

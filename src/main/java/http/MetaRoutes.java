@@ -41,10 +41,13 @@ final class MetaRoutes {
     t.add("raft-status", this::raftStatus);
     // leadership follows the oldest reachable node; moving it means restarting the leader
     // (it rejoins as the youngest): orcha does not do that on request yet
-    t.add("raft-yield/:node", r -> done(ApiReply.error("raft-yield: not supported by orcha yet; "
-        + "the leader is the oldest reachable node: restart it to move leadership")));
-    t.add("raft-yield-hint/:hint", r -> done(ApiReply.error("raft-yield-hint: not supported by "
-        + "orcha yet; the leader is the oldest reachable node: restart it to move leadership")));
+    // the leader asks the chosen node to claim a newer fence; every node follows the newest
+    // holder (actors.node.Leadership), so leadership moves within a fraction of a second
+    t.add("raft-yield/:node", r -> api.yieldLeadership(r.param("node"), false)
+        .thenApply(n -> ApiReply.ok("Asynchronously yielded", ApiJson.text(n))));
+    t.add("raft-yield-hint/:hint", r -> api.yieldLeadership(r.param("hint"), true)
+        .thenApply(n -> ApiReply.ok("Asynchronously yielded by hint " + r.param("hint"),
+            ApiJson.text(r.param("hint")))));
     t.add("lb-check", this::ok);
     t.add("_ping", this::ok);
     t.add("reload-configuration", this::reloadConfiguration);

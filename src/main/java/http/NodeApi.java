@@ -157,6 +157,16 @@ public interface NodeApi {
   }
 
   /**
+   * raft-yield: on the leader, asks the orcha node {@code target} ("host:port" or host; with
+   * {@code hint}, any part of it) to take leadership; completes with the node asked. Fails
+   * with an ApiException naming the reason (no such node, a recovery running, not the leader).
+   */
+  default CompletionStage<String> yieldLeadership(String target, boolean hint) {
+    return java.util.concurrent.CompletableFuture.failedFuture(
+        new ApiException("raft-yield: a single orcha node has no one to yield to"));
+  }
+
+  /**
    * The leader's API base URL ({@code http://host:port[/prefix]/api}) as it advertises it; empty
    * when no leader is known (or this node is the leader).
    */

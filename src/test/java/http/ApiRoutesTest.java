@@ -311,9 +311,11 @@ class ApiRoutesTest extends ApiTestBase {
   }
 
   @Test
-  void raftYieldIsRefusedWithAReason() {
-    assertTrue(error("/api/raft-yield/127.0.0.1:10009").startsWith("raft-yield: not supported"));
-    assertTrue(error("/api/raft-yield-hint/node2").contains("restart it to move leadership"));
+  void raftYieldOnASingleNodeIsRefusedWithAReason() {
+    assertEquals("raft-yield: a single orcha node has no one to yield to",
+        error("/api/raft-yield/127.0.0.1:10009"));
+    assertEquals("raft-yield: a single orcha node has no one to yield to",
+        error("/api/raft-yield-hint/node2"));
   }
 
   @Test

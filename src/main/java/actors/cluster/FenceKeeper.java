@@ -44,19 +44,37 @@ public final class FenceKeeper extends EventSourcedBehaviorWithEnforcedReplies<
   public record State(Incarnation newest) implements CborSerializable {}
 
   private final String self;
+  private final FenceHolder holder;
 
   /** @param self this node's cluster address, named in answers */
   public static Behavior<Command> create(String self) {
+    return create(self, FenceHolder.systemTime());
+  }
+
+  /**
+   * @param self this node's cluster address, named in answers
+   * @param holder told of every fence acknowledged (this node's view of who leads)
+   */
+  public static Behavior<Command> create(String self, FenceHolder holder) {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
-      return new FenceKeeper(self);
+      return new FenceKeeper(self, holder);
     });
   }
 
-  private FenceKeeper(String self) {
+  private FenceKeeper(String self, FenceHolder holder) {
     super(PersistenceId.ofUniqueId("fence-keeper"), SupervisorStrategy.restartWithBackoff(
         Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
     this.self = self;
+    this.holder = holder;
+  }
+
+  @Override
+  public org.apache.pekko.persistence.typed.javadsl.SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(org.apache.pekko.persistence.typed.RecoveryCompleted.instance(),
+            s -> holder.remembered(s.newest()))
+        .build();
   }
 
   @Override
@@ -82,10 +100,12 @@ public final class FenceKeeper extends EventSourcedBehaviorWithEnforcedReplies<
       return Effect().reply(c.replyTo(), new Answer(false, s.newest(), self));
     }
     if (c.incarnation().equals(s.newest())) {
+      holder.held(s.newest());
       return Effect().reply(c.replyTo(), new Answer(true, s.newest(), self));
     }
     // a newer leader: remember it before acknowledging, so a restart cannot forget it
     return Effect().persist(new Seen(c.incarnation()))
+        .thenRun(st -> holder.held(st.newest()))
         .thenReply(c.replyTo(), st -> new Answer(true, st.newest(), self));
   }
 

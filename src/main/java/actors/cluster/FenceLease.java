@@ -45,6 +45,11 @@ public final class FenceLease {
   }
 
   public boolean fresh() {
-    return held && now() - renewedAt < VALID_FOR.toNanos();
+    return freshWithin(VALID_FOR);
+  }
+
+  /** Renewed by a majority within {@code window}. */
+  public boolean freshWithin(Duration window) {
+    return held && now() - renewedAt < window.toNanos();
   }
 }

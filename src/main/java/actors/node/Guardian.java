@@ -118,8 +118,8 @@ public final class Guardian {
         () -> recoveryProbeDeadline(current.get()));
     RecoveryProcedure procedure = new RecoveryProcedure(ports, () -> recoveryConfig(current.get(),
         deps.refactorSettings().get()));
-    ctx.spawn(actors.cluster.FenceKeeper.create(actors.cluster.NodeAddress.self(ctx.getSystem())),
-        "fence-keeper");
+    ctx.spawn(actors.cluster.FenceKeeper.create(actors.cluster.NodeAddress.self(ctx.getSystem()),
+        leadership.holder()), "fence-keeper");
     actors.cluster.Fencer fencer = new actors.cluster.Fencer(ctx.getSystem(), FENCE_TIMEOUT);
     RecoveryCoordinator.Deps coordinatorDeps = new RecoveryCoordinator.Deps(
         () -> current.get().recoverySettings(), procedure, recoveryLog, control, view, detector,

@@ -8,26 +8,44 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
- * Whether this node is the leader: the oldest Up member among those reachable, while it sees a
- * majority of the members reachable — so an isolated old leader stops calling itself leader as
- * soon as it notices the partition, and the others pick the next-oldest as soon as they notice
- * the old one gone. Every node's recovery coordinator acts only while its node is the leader,
- * and only under a fence held by a majority.
+ * Whether this node is the leader, decided by every node from its own view, the same way:
+ *
+ * <ol>
+ *   <li>while a node holding the newest fence keeps renewing it (this node's keeper heard from
+ *       it within {@link actors.cluster.FenceHolder#FRESH_FOR}) and is a reachable Up member,
+ *       it is the leader — leadership is sticky: an older node that comes
+ *       back after a partition does not take it back, and raft-yield moves it by having the
+ *       chosen node claim a newer fence;
+ *   <li>otherwise (at start, or when the holder crashed, was cut off or stopped renewing) the
+ *       oldest reachable Up member that is not the silent holder leads; it claims a newer
+ *       fence, which makes it the holder.
+ * </ol>
+ *
+ * Only a node that sees a majority of the members reachable leads. Several nodes may briefly
+ * believe they lead; the fence (actors.cluster.Fencer) lets only the newest act.
  */
 public final class Leadership {
 
   private final Cluster cluster;
   private final org.apache.pekko.actor.typed.ActorSystem<?> system;
   private final actors.cluster.FenceLease lease = actors.cluster.FenceLease.systemTime();
+  private final actors.cluster.FenceHolder holder = actors.cluster.FenceHolder.systemTime();
+  private final String self;
 
   public Leadership(org.apache.pekko.actor.typed.ActorSystem<?> system) {
     this.system = system;
     this.cluster = Cluster.get(system);
+    this.self = actors.cluster.NodeAddress.self(system);
   }
 
   /** The leader's fence, as recently acknowledged by a majority (renewed by its coordinator). */
   public actors.cluster.FenceLease lease() {
     return lease;
+  }
+
+  /** Who holds the newest fence, as this node's keeper saw it (updated by the keeper). */
+  public actors.cluster.FenceHolder holder() {
+    return holder;
   }
 
   /**
@@ -39,27 +57,39 @@ public final class Leadership {
   }
 
   public boolean isLeader() {
-    Member self = cluster.selfMember();
-    return self.status() == MemberStatus.up() && inHealthyMajority()
-        && self.equals(oldestReachableUp());
+    Member me = cluster.selfMember();
+    return me.status() == MemberStatus.up() && inHealthyMajority() && me.equals(leader());
   }
 
-  /**
-   * The oldest Up member that is reachable: the leader. A crashed or cut-off leader is passed
-   * over as soon as the failure detector says so, not only once the Split Brain Resolver has
-   * removed it; the fence (actors.cluster.Fencer) makes sure an old leader that still believes
-   * in itself cannot act.
-   */
-  private Member oldestReachableUp() {
+  /** The leader by the rule above, among the members this node sees; null if none. */
+  private Member leader() {
     var state = cluster.state();
+    String newest = holder.newest().node();
+    // this node's keeper acknowledged the holder lately (for this node itself too: a leader cut
+    // off stops renewing once it sees no majority, and its fence needs a majority anyway)
+    boolean fresh = holder.freshHolder().isPresent();
+    Member holding = null;
+    Member oldestOther = null;
     Member oldest = null;
     for (Member m : state.getMembers()) {
-      if (m.status() == MemberStatus.up() && !state.getUnreachable().contains(m)
-          && (oldest == null || m.isOlderThan(oldest))) {
+      if (m.status() != MemberStatus.up() || state.getUnreachable().contains(m)) {
+        continue;
+      }
+      if (hostPort(m.address()).equals(newest)) {
+        holding = m;
+      } else if (oldestOther == null || m.isOlderThan(oldestOther)) {
+        oldestOther = m;
+      }
+      if (oldest == null || m.isOlderThan(oldest)) {
         oldest = m;
       }
     }
-    return oldest;
+    if (holding != null && fresh) {
+      return holding;
+    }
+    // the holder is silent (or gone): the oldest of the others claims; the holder itself only
+    // when no other member is there (a node alone, restarted, claims again)
+    return oldestOther != null ? oldestOther : oldest;
   }
 
   /**
@@ -95,7 +125,7 @@ public final class Leadership {
     } else {
       state = isLeader() ? "Leader" : "Follower";
     }
-    Member oldest = quorum ? oldestReachableUp() : null;
+    Member oldest = quorum ? leader() : null;
     List<String> peers = new ArrayList<>();
     for (Member m : cluster.state().getMembers()) {
       peers.add(hostPort(m.address()));

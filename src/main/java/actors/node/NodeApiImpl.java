@@ -377,6 +377,17 @@ public final class NodeApiImpl implements NodeApi {
   }
 
   @Override
+  public CompletionStage<String> yieldLeadership(String target, boolean hint) {
+    CompletionStage<String> r = AskPattern.askWithStatus(recoveries.coordinator(),
+        to -> new actors.recovery.RecoveryCoordinator.Yield(target, hint, to), timeout(), scheduler);
+    return r.exceptionally(e -> {
+      Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+          ? e.getCause() : e;
+      throw new java.util.concurrent.CompletionException(new http.ApiException(t.getMessage()));
+    });
+  }
+
+  @Override
   public CompletionStage<java.util.Optional<String>> leaderUrl() {
     return leaderDirectory.leaderUrl();
   }

@@ -94,7 +94,25 @@ public final class RecoveryCoordinator {
   private record FenceRenewed(actors.cluster.Incarnation incarnation, long sentAt, Throwable error)
       implements Command {}
 
-  static final Duration LEADERSHIP_CHECK = Duration.ofMillis(500);
+  static final Duration LEADERSHIP_CHECK = Duration.ofMillis(200);
+
+  /**
+   * raft-yield on the leader: ask the node {@code target} ("host:port", or with {@code hint} a
+   * part of it) to take leadership; answered with the node asked. Refused while a recovery runs
+   * here (moving leadership would cut it short).
+   */
+  public record Yield(String target, boolean hint, ActorRef<StatusReply<String>> replyTo)
+      implements Command {}
+
+  /** From the yielding leader: claim a newer fence, which makes this node the leader. */
+  public record TakeOver(String from) implements Command, orcha.CborSerializable {}
+
+  private record TookOver(TakeOver asked, Instant until, Throwable error) implements Command {}
+
+  private record TakeOverAgain(TakeOver asked, Instant until) implements Command {}
+
+  /** A yield whose node is a member but not listed by the receptionist yet, looked at again. */
+  private record YieldAgain(Yield yield, Instant until) implements Command {}
 
   private record ControlChanged(ControlState.Snapshot control) implements Command {}
 
@@ -270,6 +288,11 @@ public final class RecoveryCoordinator {
         })
         .onMessage(CheckLeadership.class, m -> onCheckLeadership(state))
         .onMessage(RenewFence.class, m -> onRenewFence(state))
+        .onMessage(Yield.class, m -> onYield(state, m, deps.clock().instant().plus(WAIT_FOR_FENCE)))
+        .onMessage(YieldAgain.class, m -> onYield(state, m.yield(), m.until()))
+        .onMessage(TakeOver.class, m -> onTakeOver(m, deps.clock().instant().plus(WAIT_FOR_FENCE)))
+        .onMessage(TakeOverAgain.class, m -> onTakeOver(m.asked(), m.until()))
+        .onMessage(TookOver.class, m -> onTookOver(m))
         .onMessage(FenceRenewed.class, m -> onFenceRenewed(state, m))
         .onMessage(PeersChanged.class, m -> behavior(state.withPeers(m.peers().stream()
             .filter(p -> !p.equals(ctx.getSelf())).collect(java.util.stream.Collectors.toSet()))))
@@ -303,6 +326,84 @@ public final class RecoveryCoordinator {
                 ctx.getSystem().scheduler()))
             .thenApply(v -> inc)),
         Claimed::new);
+  }
+
+  private Behavior<Command> onYield(State state, Yield m, Instant until) {
+    if (!state.leading() || state.incarnation() == null) {
+      m.replyTo().tell(StatusReply.error("raft-yield: " + deps.nodeName() + " is not the leader"));
+      return Behaviors.same();
+    }
+    if (!state.held().isEmpty()) {
+      m.replyTo().tell(StatusReply.error("raft-yield refused: a recovery is running on the leader ("
+          + String.join(", ", state.held()) + "); try again when it ended"));
+      return Behaviors.same();
+    }
+    String me = actors.cluster.NodeAddress.self(ctx.getSystem());
+    java.util.Map<String, ActorRef<Command>> nodes = new java.util.TreeMap<>();
+    state.peers().forEach(p -> nodes.put(actors.cluster.NodeAddress.hostPort(p.path().address()), p));
+    List<String> matching = new ArrayList<>();
+    for (String n : nodes.keySet()) {
+      if (m.hint() ? n.contains(m.target()) : (n.equals(m.target()) || host(n).equals(m.target()))) {
+        matching.add(n);
+      }
+    }
+    boolean meMatches = m.hint() ? me.contains(m.target())
+        : me.equals(m.target()) || host(me).equals(m.target());
+    if (matching.isEmpty() && meMatches) {
+      m.replyTo().tell(StatusReply.success(me)); // already the leader
+    } else if (matching.isEmpty() && deps.clock().instant().isBefore(until)
+        && memberMatches(m.target(), m.hint())) {
+      // a member whose coordinator the receptionist does not list yet (just joined)
+      ctx.scheduleOnce(CLAIM_RETRY, ctx.getSelf(), new YieldAgain(m, until));
+    } else if (matching.size() != 1) {
+      m.replyTo().tell(StatusReply.error("raft-yield: " + (matching.isEmpty() ? "no" : "more than one")
+          + " orcha node matches " + (m.hint() ? "hint " : "") + m.target() + " (nodes: "
+          + String.join(", ", nodes.keySet()) + ", this one " + me + ")"));
+    } else {
+      ctx.getLog().warn("yielding leadership to {}", matching.get(0));
+      nodes.get(matching.get(0)).tell(new TakeOver(me));
+      m.replyTo().tell(StatusReply.success(matching.get(0)));
+    }
+    return Behaviors.same();
+  }
+
+  private boolean memberMatches(String target, boolean hint) {
+    for (org.apache.pekko.cluster.Member mem : org.apache.pekko.cluster.typed.Cluster.get(
+        ctx.getSystem()).state().getMembers()) {
+      String n = actors.cluster.NodeAddress.hostPort(mem.address());
+      if (mem.status() == org.apache.pekko.cluster.MemberStatus.up()
+          && !n.equals(actors.cluster.NodeAddress.self(ctx.getSystem()))
+          && (hint ? n.contains(target) : n.equals(target) || host(n).equals(target))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String host(String hostPort) {
+    int i = hostPort.lastIndexOf(':');
+    return i < 0 ? hostPort : hostPort.substring(0, i);
+  }
+
+  /**
+   * Asked to lead: claim a newer fence; the other nodes follow the newest holder. Tried again
+   * for a few seconds (right after a join, the other nodes' keepers may not be listed yet).
+   */
+  private Behavior<Command> onTakeOver(TakeOver m, Instant until) {
+    ctx.getLog().warn("{} yields leadership to this node: claiming a fence", m.from());
+    ctx.pipeToSelf(deps.fencer().claim(), (inc, err) -> new TookOver(m, until, err));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onTookOver(TookOver m) {
+    if (m.error() == null) {
+      ctx.getSelf().tell(CheckLeadership.INSTANCE);
+    } else if (deps.clock().instant().isBefore(m.until())) {
+      ctx.scheduleOnce(CLAIM_RETRY, ctx.getSelf(), new TakeOverAgain(m.asked(), m.until()));
+    } else {
+      ctx.getLog().warn("could not take over leadership: {}", m.error().getMessage());
+    }
+    return Behaviors.same();
   }
 
   /** A leader holding a fence asks a majority to acknowledge it again (its lease). */
