@@ -92,6 +92,13 @@ public final class ThreeDataCenters implements AutoCloseable {
       JsonNode recovery = Eventually.await("the majority's recovery resolved", Duration.ofSeconds(60),
           () -> firstRecovery(2), r -> r != null && !r.path("RecoveryEndTimestamp").asText().isEmpty());
       long resolved = ms();
+      JsonNode steps = get(2, "audit-recovery-steps/" + recovery.path("UID").asText());
+      if (steps != null) {
+        steps.forEach(st -> System.out.println("three-dc run " + run + " step "
+            + st.path("AuditAt").asText() + " " + st.path("Message").asText()));
+      }
+      System.out.println("three-dc run " + run + " cut at " + java.time.Instant.now()
+          .minusMillis(toMs(System.nanoTime())));
       int promoted = recovery.path("SuccessorKey").path("Port").asInt();
       // the rest re-pointed: every server outside DC1 replicates, directly or not, from it
       Eventually.await("the servers outside DC1 replicate from " + promoted, Duration.ofSeconds(30),

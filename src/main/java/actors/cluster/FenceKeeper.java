@@ -96,7 +96,7 @@ public final class FenceKeeper extends EventSourcedBehaviorWithEnforcedReplies<
   }
 
   private ReplyEffect<Seen, State> onHold(State s, Hold c) {
-    if (c.incarnation().olderThan(s.newest())) {
+    if (c.incarnation() == null || c.incarnation().olderThan(s.newest())) {
       return Effect().reply(c.replyTo(), new Answer(false, s.newest(), self));
     }
     if (c.incarnation().equals(s.newest())) {

@@ -68,6 +68,11 @@ public final class Fencer {
 
   /** Holds the fence for {@code incarnation}; fails with {@link FenceLost} saying why not. */
   public CompletionStage<Void> hold(Incarnation incarnation) {
+    if (incarnation == null) {
+      // leadership was lost (and maybe regained) since the operation began: no fence of its own
+      return CompletableFuture.failedFuture(new FenceLost("no fence held: this node lost "
+          + "leadership since the operation began"));
+    }
     int needed = majority();
     return keepers().thenCompose(keepers -> quorum(keepers, needed,
             k -> AskPattern.<FenceKeeper.Command, FenceKeeper.Answer>ask(k,

@@ -22,13 +22,42 @@ public final class Peers {
 
   public static <C, R> CompletableFuture<List<R>> askAll(ActorSystem<?> system,
       Collection<ActorRef<C>> peers, Function<ActorRef<R>, C> command, Duration timeout) {
-    List<CompletableFuture<R>> asks = new ArrayList<>();
-    for (ActorRef<C> p : peers) {
-      asks.add(AskPattern.<C, R>ask(p, command::apply, timeout, system.scheduler())
-          .toCompletableFuture().exceptionally(e -> null));
+    return askAll(system, peers, command, timeout, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The same, done as soon as {@code enough} answers came (a majority read needs a majority,
+   * not every node: a silent node must not hold a new leader up for the whole timeout).
+   */
+  public static <C, R> CompletableFuture<List<R>> askAll(ActorSystem<?> system,
+      Collection<ActorRef<C>> peers, Function<ActorRef<R>, C> command, Duration timeout,
+      int enough) {
+    List<R> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+    CompletableFuture<List<R>> result = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicInteger pending =
+        new java.util.concurrent.atomic.AtomicInteger(peers.size());
+    if (peers.isEmpty() || enough <= 0) {
+      result.complete(List.of());
+      return result;
     }
-    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
-        .thenApply(v -> asks.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList());
+    for (ActorRef<C> p : peers) {
+      AskPattern.<C, R>ask(p, command::apply, timeout, system.scheduler())
+          .whenComplete((r, e) -> {
+            int got;
+            synchronized (answers) {
+              if (r != null) {
+                answers.add(r);
+              }
+              got = answers.size();
+            }
+            if (pending.decrementAndGet() == 0 || got >= enough) {
+              synchronized (answers) {
+                result.complete(List.copyOf(answers));
+              }
+            }
+          });
+    }
+    return result;
   }
 
   /**

@@ -423,7 +423,7 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
     leadingTerm = 0; // until the majority read is done, this node neither pushes nor purges
     int needed = majority();
     ctx.pipeToSelf(actors.cluster.Peers.<Command, Replica>askAll(ctx.getSystem(), peers,
-            GetReplica::new, READ_TIMEOUT)
+            GetReplica::new, READ_TIMEOUT, needed - 1)
             .thenApply(l -> l.stream().map(Replica::state).toList()),
         (answers, err) -> new MajorityRead(c.term(), answers == null ? List.of() : answers, needed,
             c.replyTo()));

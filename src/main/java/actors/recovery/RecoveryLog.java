@@ -322,7 +322,7 @@ public final class RecoveryLog extends EventSourcedBehaviorWithEnforcedReplies<
     leadingTerm = 0;
     int needed = majority();
     ctx.pipeToSelf(actors.cluster.Peers.<Command, Replica>askAll(ctx.getSystem(), peers,
-            GetReplica::new, Duration.ofSeconds(2))
+            GetReplica::new, Duration.ofSeconds(2), needed - 1)
             .thenApply(l -> l.stream().map(Replica::state).toList()),
         (answers, err) -> new MajorityRead(c.term(), answers == null ? List.of() : answers, needed,
             c.replyTo()));

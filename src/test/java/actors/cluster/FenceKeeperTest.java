@@ -49,4 +49,37 @@ class FenceKeeperTest {
     assertEquals(b, kit.<FenceKeeper.Newest>runCommand(FenceKeeper.GetNewest::new).reply().incarnation());
     assertFalse(kit.<FenceKeeper.Answer>runCommand(r -> new FenceKeeper.Hold(a, r)).reply().acknowledged());
   }
+
+  @Test
+  void aHoldWithoutAnIncarnationIsRefusedAndTheKeeperLives() {
+    var kit = EventSourcedBehaviorTestKit.<FenceKeeper.Command, FenceKeeper.Seen, FenceKeeper.State>create(
+        testKit.system(), FenceKeeper.create("127.0.0.1:10018"));
+    Incarnation a = new Incarnation(1, "127.0.0.1:10018");
+    assertTrue(kit.<FenceKeeper.Answer>runCommand(r -> new FenceKeeper.Hold(a, r)).reply().acknowledged());
+    assertFalse(kit.<FenceKeeper.Answer>runCommand(r -> new FenceKeeper.Hold(null, r)).reply()
+        .acknowledged());
+    assertTrue(kit.<FenceKeeper.Answer>runCommand(r -> new FenceKeeper.Hold(a, r)).reply().acknowledged());
+  }
+
+  @Test
+  void theHolderIsFreshWhileItRenewsAndForgottenAsFreshAfterARestart() {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1);
+    FenceHolder holder = new FenceHolder(now::get);
+    var kit = EventSourcedBehaviorTestKit.<FenceKeeper.Command, FenceKeeper.Seen, FenceKeeper.State>create(
+        testKit.system(), FenceKeeper.create("127.0.0.1:10028", holder));
+    assertTrue(holder.freshHolder().isEmpty(), "nobody held a fence yet");
+    Incarnation b = new Incarnation(4, "127.0.0.1:10029");
+    kit.<FenceKeeper.Answer>runCommand(r -> new FenceKeeper.Hold(b, r));
+    assertEquals(java.util.Optional.of("127.0.0.1:10029"), holder.freshHolder());
+    now.addAndGet(FenceHolder.FRESH_FOR.toNanos() - 1);
+    assertEquals(java.util.Optional.of("127.0.0.1:10029"), holder.freshHolder(), "just in time");
+    now.addAndGet(2);
+    assertTrue(holder.freshHolder().isEmpty(), "silent for too long");
+    kit.<FenceKeeper.Answer>runCommand(r -> new FenceKeeper.Hold(b, r));
+    assertEquals(java.util.Optional.of("127.0.0.1:10029"), holder.freshHolder(), "renewed");
+    FenceHolder afterRestart = new FenceHolder(now::get);
+    afterRestart.remembered(b);
+    assertEquals(b, afterRestart.newest());
+    assertTrue(afterRestart.freshHolder().isEmpty(), "remembered, not heard from");
+  }
 }
