@@ -51,6 +51,11 @@ class ThreeDataCenterTest {
     assertEquals(Set.of(ThreeDataCenters.M, r.promoted()), r.everWritable(),
         "no server but the old and the new master was ever writable: " + at);
     assertEquals("FormerMasterReturned", r.oldMasterAnalysis(), at);
+    String live = r.clustersWithTheAlias().isEmpty() ? "" : r.clustersWithTheAlias().get(0)
+        .replaceFirst("^node 1: ", "");
+    assertEquals(List.of("node 1: " + live, "node 2: " + live, "node 3: " + live),
+        r.clustersWithTheAlias(), "one cluster has the alias, the same on every node: " + at);
+    assertTrue(live.endsWith(":" + r.promoted()), "the alias is the new master's cluster's: " + at);
     assertEquals(Set.of(r.leaderBefore()), r.leadersSeenDuringHeal(),
         "the heal neither moved nor interrupted leadership: " + at);
   }

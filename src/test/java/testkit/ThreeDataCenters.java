@@ -54,7 +54,8 @@ public final class ThreeDataCenters implements AutoCloseable {
   public record Run(int run, long leaderCheckLostMs, long newMasterMs, long recoveryResolvedMs,
       long node1DownedMs, long fencedAfterHealMs, long node1BackAfterHealMs, int promoted,
       int recoveries, int maxWritableOutsideDc1, Set<Integer> everWritable,
-      String oldMasterAnalysis, String leaderBefore, Set<String> leadersSeenDuringHeal) {}
+      String oldMasterAnalysis, String leaderBefore, Set<String> leadersSeenDuringHeal,
+      List<String> clustersWithTheAlias) {}
 
   private final Path tmp;
   private Sandbox sandbox;
@@ -144,6 +145,18 @@ public final class ThreeDataCenters implements AutoCloseable {
               && !r.path("RecoveryEndTimestamp").asText().isEmpty());
       String oldMasterAnalysis = Eventually.await("the old master's analysis on node 1",
           Duration.ofSeconds(30), () -> analysisOf(1, M), "FormerMasterReturned"::equals);
+      // the alias stays with the live cluster, on every node
+      List<String> withAlias = new ArrayList<>();
+      for (int k = 1; k <= 3; k++) {
+        int node = k;
+        JsonNode info = Eventually.await("clusters-info on node " + k, Duration.ofSeconds(10),
+            () -> get(node, "clusters-info"), i -> i != null && i.isArray());
+        for (JsonNode c : info) {
+          if ("sandbox".equals(c.path("ClusterAlias").asText())) {
+            withAlias.add("node " + k + ": " + c.path("ClusterName").asText());
+          }
+        }
+      }
       JsonNode all = get(2, "audit-recovery");
       if (!sandbox.sql(M, "SHOW SLAVE STATUS").isBlank()) {
         throw new AssertionError("the old master was re-attached: "
@@ -152,7 +165,7 @@ public final class ThreeDataCenters implements AutoCloseable {
       watcher.stop();
       return new Run(run, leaderCheckLost, newMaster, toMs(resolved), downed, fencedAfterHeal,
           node1Back, promoted, all == null ? -1 : all.size(), watcher.maxWritableOutsideDc1(),
-          watcher.everWritable(), oldMasterAnalysis, leaderBefore, leadersDuringHeal);
+          watcher.everWritable(), oldMasterAnalysis, leaderBefore, leadersDuringHeal, withAlias);
     } catch (Throwable e) {
       throw new AssertionError("run " + run + " failed: " + e.getMessage() + "\nevents: " + events
           + "\n" + logTails(), e);
