@@ -288,6 +288,17 @@ class ClusterTest {
         Eventually.await("4 valid on " + n.apiUrl(), Duration.ofSeconds(30), () -> n.get("all-instances"),
             a -> a.size() == 4 && a.findValues("IsLastCheckValid").stream().allMatch(JsonNode::asBoolean));
       }
+      // a downtime set through a follower is seen by every node
+      OrchaFixture third = nodes.stream().filter(n -> n != leader && n != follower).findFirst()
+          .orElseThrow();
+      JsonNode d = third.get("begin-downtime/127.0.0.1/" + (m + 1) + "/ops/disk%20swap/1h");
+      assertEquals("OK", d.get("Code").asText(), d.toString());
+      for (OrchaFixture n : nodes) {
+        Eventually.await("the downtime on " + n.apiUrl(), Duration.ofSeconds(10),
+            () -> n.get("downtimed"), a -> a.size() == 1
+                && a.get(0).get("Key").get("Port").asInt() == m + 1
+                && a.get(0).get("DowntimeReason").asText().equals("disk swap"));
+      }
     }
   }
 
