@@ -79,8 +79,8 @@ final class AnalysisRoutes {
 
   private CompletionStage<Integer> acknowledge(ApiRequest r, InstanceKey key, String cluster) {
     String comment = comment(r);
-    // the authenticated user once authentication exists (issue 7); the node's name until then
-    return api.acknowledge(key, cluster, "", comment);
+    // the authenticated user; "" (the node's name) without authentication
+    return api.acknowledge(key, cluster, r.user(), comment);
   }
 
   private CompletionStage<ApiReply> analysis(Predicate<ReplicationAnalysis> which) {

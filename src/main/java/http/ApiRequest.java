@@ -14,10 +14,24 @@ public final class ApiRequest {
 
   private final HttpRequest http;
   private final Map<String, String> params;
+  private final String user;
 
   ApiRequest(HttpRequest http, Map<String, String> params) {
+    this(http, params, "");
+  }
+
+  ApiRequest(HttpRequest http, Map<String, String> params, String user) {
     this.http = http;
     this.params = Map.copyOf(params);
+    this.user = user == null ? "" : user;
+  }
+
+  /**
+   * The authenticated user (basic/multi user name, proxy header user); "" without
+   * authentication, where the node's name stands in (orchestrator-api.md §1.4).
+   */
+  public String user() {
+    return user;
   }
 
   /** A path parameter, trimmed; "" when the route has no such parameter. */

@@ -78,12 +78,26 @@ public final class ApiRouter {
         () -> encodeResponse(() -> handle(this::handleRequest)));
   }
 
-  /** Answers one request; the stage never fails. */
+  /**
+   * Answers one request; the stage never fails. {@link Authentication} decides first: a 401
+   * challenge, an "Unauthorized" refusal of a state-changing call, or the user to act as.
+   */
   public CompletionStage<HttpResponse> handleRequest(HttpRequest req) {
     String path = req.getUri().path();
     CompletionStage<ApiReply> reply;
     try {
-      reply = dispatch(req);
+      ApiSettings settings = api.settings();
+      Authentication.Decision d = Authentication.decide(settings.auth(), req, command(req, settings));
+      if (d instanceof Authentication.Challenge) {
+        return CompletableFuture.completedFuture(toHttp(
+            ApiReply.error(401, Authentication.UNAUTHORIZED))
+            .addHeader(org.apache.pekko.http.javadsl.model.headers.RawHeader.create(
+                "WWW-Authenticate", Authentication.CHALLENGE)));
+      }
+      if (d instanceof Authentication.Refuse) {
+        return CompletableFuture.completedFuture(toHttp(ApiReply.error(Authentication.UNAUTHORIZED)));
+      }
+      reply = dispatch(req, ((Authentication.Allow) d).user());
     } catch (Exception e) {
       reply = CompletableFuture.failedFuture(e);
     }
@@ -94,7 +108,21 @@ public final class ApiRouter {
         .thenApply(ApiRouter::toHttp);
   }
 
-  private CompletionStage<ApiReply> dispatch(HttpRequest req) throws Exception {
+  /**
+   * The command a request names: the first segment under {prefix}/api/ ("status" for the
+   * configured StatusEndpoint), empty outside the API.
+   */
+  private static Optional<String> command(HttpRequest req, ApiSettings settings) {
+    List<String> segments = segments(req.getUri().asScala().path());
+    String status = settings.statusEndpoint() == null || settings.statusEndpoint().isBlank()
+        ? DEFAULT_STATUS_ENDPOINT : settings.statusEndpoint().trim();
+    if (samePath(segments, pathSegments(status))) {
+      return Optional.of("status");
+    }
+    return underApi(segments, settings.urlPrefix()).map(rest -> rest.get(0));
+  }
+
+  private CompletionStage<ApiReply> dispatch(HttpRequest req, String user) throws Exception {
     String method = req.method().value();
     if (!METHODS.contains(method)) {
       return done(ApiReply.error(405, "Method not allowed: " + method));
@@ -105,28 +133,68 @@ public final class ApiRouter {
         ? DEFAULT_STATUS_ENDPOINT : settings.statusEndpoint().trim();
     boolean customStatus = !status.equals(DEFAULT_STATUS_ENDPOINT);
     if (customStatus && samePath(segments, pathSegments(status))) {
-      return meta.health(new ApiRequest(req, new HashMap<>()));
+      return meta.health(new ApiRequest(req, new HashMap<>(), user));
     }
     Optional<List<String>> rest = underApi(segments, settings.urlPrefix());
     if (rest.isPresent() && !(customStatus && rest.get().get(0).equals("status"))) {
       Optional<RouteTable.Match> m = table.match(rest.get());
       if (m.isPresent()) {
-        ApiRequest request = new ApiRequest(req, m.get().params());
-        if (forwarding.leaderOnly(rest.get().get(0))) {
-          RouteTable.Match match = m.get();
+        ApiRequest request = new ApiRequest(req, m.get().params(), user);
+        String command = rest.get().get(0);
+        RouteTable.Match match = m.get();
+        java.util.function.Supplier<CompletionStage<ApiReply>> local =
+            () -> audited(command, request, match.handler());
+        if (forwarding.leaderOnly(command)) {
           return forwarding.forward(request, String.join("/", rest.get().stream()
-              .map(ApiRouter::encodeSegment).toList()), () -> {
-                try {
-                  return match.handler().handle(request);
-                } catch (Exception e) {
-                  return CompletableFuture.failedFuture(e);
-                }
-              });
+              .map(ApiRouter::encodeSegment).toList()), local);
         }
-        return m.get().handler().handle(request);
+        return local.get();
       }
     }
     return done(ApiReply.error(404, "Unknown API path: " + req.getUri().path()));
+  }
+
+  /**
+   * Runs a handler here; a state-changing call is then written to the audit log with its user
+   * and outcome (on the node that ran it: the leader, not a forwarding follower).
+   */
+  private CompletionStage<ApiReply> audited(String command, ApiRequest request, ApiHandler handler) {
+    CompletionStage<ApiReply> reply;
+    try {
+      reply = handler.handle(request);
+    } catch (Exception e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    if (!Authentication.changesState(command)) {
+      return reply;
+    }
+    String path = request.http().getUri().path();
+    return reply.handle((r, failure) -> {
+      String outcome = failure == null && r != null
+          ? (r.status() == ApiReply.OK ? "OK" : "ERROR " + message(r))
+          : "ERROR " + ErrorMapping.unwrap(failure).getMessage();
+      CompletionStage<Void> logged;
+      try {
+        logged = api.auditApiCall(command, auditKey(request), request.user(), path + ": " + outcome);
+      } catch (RuntimeException e) {
+        logged = CompletableFuture.failedFuture(e);
+      }
+      return logged.exceptionally(e -> null).thenCompose(v -> failure == null
+          ? CompletableFuture.completedFuture(r) : CompletableFuture.<ApiReply>failedFuture(failure));
+    }).thenCompose(x -> x);
+  }
+
+  private static String message(ApiReply r) {
+    return r.body().has("Message") ? r.body().get("Message").asText() : "";
+  }
+
+  /** The server a call names (:host/:port), or {@link topology.InstanceKey#NONE}. */
+  private static topology.InstanceKey auditKey(ApiRequest r) {
+    try {
+      return r.param("host").isEmpty() ? topology.InstanceKey.NONE : ApiParams.instanceKey(r);
+    } catch (RuntimeException e) {
+      return topology.InstanceKey.NONE;
+    }
   }
 
   /** A decoded path segment encoded again for a forwarded request. */

@@ -11,6 +11,7 @@ import topology.Thresholds;
  * @param defaultInstancePort DefaultInstancePort, for cluster hints without a port
  * @param recoveryPeriodBlock RecoveryPeriodBlockSeconds: how long an ended recovery stays
  *     active (TopologyRecovery's {@code IsActive}, the recently-active routes)
+ * @param auth who may call the API and change things (none when null)
  */
 public record ApiSettings(
     String urlPrefix,
@@ -18,7 +19,8 @@ public record ApiSettings(
     int defaultInstancePort,
     Thresholds thresholds,
     String nodeHostname,
-    Duration recoveryPeriodBlock) {
+    Duration recoveryPeriodBlock,
+    ApiAuth auth) {
 
   /** orchestrator's default RecoveryPeriodBlockSeconds (3600). */
   public static final Duration DEFAULT_RECOVERY_PERIOD_BLOCK = Duration.ofHours(1);
@@ -26,11 +28,25 @@ public record ApiSettings(
   public ApiSettings {
     recoveryPeriodBlock = recoveryPeriodBlock == null
         ? DEFAULT_RECOVERY_PERIOD_BLOCK : recoveryPeriodBlock;
+    auth = auth == null ? ApiAuth.NONE : auth;
+  }
+
+  /** Without authentication. */
+  public ApiSettings(String urlPrefix, String statusEndpoint, int defaultInstancePort,
+      Thresholds thresholds, String nodeHostname, Duration recoveryPeriodBlock) {
+    this(urlPrefix, statusEndpoint, defaultInstancePort, thresholds, nodeHostname,
+        recoveryPeriodBlock, null);
+  }
+
+  /** The same settings with another authentication. */
+  public ApiSettings withAuth(ApiAuth a) {
+    return new ApiSettings(urlPrefix, statusEndpoint, defaultInstancePort, thresholds,
+        nodeHostname, recoveryPeriodBlock, a);
   }
 
   /** With the default recovery period block. */
   public ApiSettings(String urlPrefix, String statusEndpoint, int defaultInstancePort,
       Thresholds thresholds, String nodeHostname) {
-    this(urlPrefix, statusEndpoint, defaultInstancePort, thresholds, nodeHostname, null);
+    this(urlPrefix, statusEndpoint, defaultInstancePort, thresholds, nodeHostname, null, null);
   }
 }

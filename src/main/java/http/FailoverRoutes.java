@@ -50,10 +50,12 @@ final class FailoverRoutes {
     t.add("force-master-takeover/:host/:port/:designatedHost/:designatedPort", this::forceTakeover);
   }
 
-  private static RecoveryProcedure.Request request(RecoveryProcedure.Kind kind, InstanceKey failed,
-      InstanceKey candidate, boolean skipProcesses) {
-    // the coordinator sets the command hint from the kind; no authenticated user yet (issue 7)
-    return new RecoveryProcedure.Request(kind, failed, candidate, null, skipProcesses, "", "");
+  private static RecoveryProcedure.Request request(ApiRequest r, RecoveryProcedure.Kind kind,
+      InstanceKey failed, InstanceKey candidate, boolean skipProcesses) {
+    // the coordinator sets the command hint from the kind; the user is the authenticated one
+    // ("" → the node's name)
+    return new RecoveryProcedure.Request(kind, failed, candidate, null, skipProcesses, "",
+        r.user());
   }
 
   /** An optional pair of path parameters; {@link InstanceKey#NONE} when the route has none. */
@@ -105,7 +107,7 @@ final class FailoverRoutes {
     InstanceKey candidate = optionalKey(r, "candidateHost", "candidatePort");
     boolean skipProcesses = lite || r.query("skipProcesses").map("true"::equals).orElse(false);
     JsonNode failedKey = ApiJson.key(failed);
-    return run(request(RecoveryProcedure.Kind.RECOVER, failed, candidate, skipProcesses),
+    return run(request(r, RecoveryProcedure.Kind.RECOVER, failed, candidate, skipProcesses),
         rec -> promoted(rec)
             ? ApiReply.ok("Recovery executed on " + failed, ApiJson.key(rec.resolution().successor()))
             : ApiReply.error(withErrors("Recovery attempted but no instance promoted", rec), failedKey),
@@ -147,7 +149,7 @@ final class FailoverRoutes {
     InstanceKey designated = optionalKey(r, "designatedHost", "designatedPort");
     return api.snapshot().thenCompose(s -> {
       InstanceKey master = clusterMaster(s, r).key();
-      return run(request(kind, master, designated, false),
+      return run(request(r, kind, master, designated, false),
           rec -> promoted(rec)
               ? ApiReply.ok("graceful-master-takeover: successor promoted", topologyRecovery(rec))
               : ApiReply.error(errors(rec).isEmpty()
@@ -164,7 +166,7 @@ final class FailoverRoutes {
   private CompletionStage<ApiReply> forceFailover(ApiRequest r) {
     return api.snapshot().thenCompose(s -> {
       InstanceKey master = clusterMaster(s, r).key();
-      return run(request(RecoveryProcedure.Kind.FORCE_FAILOVER, master, InstanceKey.NONE, false),
+      return run(request(r, RecoveryProcedure.Kind.FORCE_FAILOVER, master, InstanceKey.NONE, false),
           rec -> promoted(rec)
               ? ApiReply.ok("Master failed over", topologyRecovery(rec))
               : ApiReply.error(withErrors("Master not failed over", rec), topologyRecovery(rec)),
@@ -183,7 +185,7 @@ final class FailoverRoutes {
         throw new ApiException("You may only promote a direct child of the master " + master
             + ". The master of " + designated + " is " + d.instance().masterKey() + ".");
       }
-      return run(request(RecoveryProcedure.Kind.FORCE_TAKEOVER, master, designated, false),
+      return run(request(r, RecoveryProcedure.Kind.FORCE_TAKEOVER, master, designated, false),
           rec -> promoted(rec)
               ? ApiReply.ok("Master failed over", topologyRecovery(rec))
               : ApiReply.error(withErrors("Recovery attempted yet no replica promoted", rec),

@@ -22,7 +22,10 @@ final class LeaderForwarding {
   /** Marks a request forwarded by a follower; its value is the forwarding node. */
   static final String HEADER = "X-Orcha-Forwarded-By";
 
-  /** Headers passed on to the leader (authentication and the acting user). */
+  /**
+   * Headers passed on to the leader (authentication and the acting user; the configured
+   * AuthUserHeader too), so that the leader checks a forwarded write as it would a direct one.
+   */
   private static final Set<String> PASSED = Set.of("authorization", "x-forwarded-user",
       "x-forwarded-for");
 
@@ -107,8 +110,9 @@ final class LeaderForwarding {
       String query = req.http().getUri().rawQueryString().map(q -> "?" + q).orElse("");
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url.get() + "/" + apiPath + query))
           .timeout(TIMEOUT).GET().header(HEADER, view.self());
+      String userHeader = api.settings().auth().userHeader().toLowerCase(java.util.Locale.ROOT);
       for (var h : req.headers()) {
-        if (PASSED.contains(h.lowercaseName())) {
+        if (PASSED.contains(h.lowercaseName()) || h.lowercaseName().equals(userHeader)) {
           b.header(h.name(), h.value());
         }
       }

@@ -16,9 +16,13 @@ import org.apache.pekko.http.javadsl.model.HttpHeader;
  */
 final class MetaRoutes {
 
-  /** Headers Pekko adds itself, and Host, which Go keeps out of its header map. */
+  /**
+   * Headers Pekko adds itself, Host, which Go keeps out of its header map, and Authorization
+   * (the caller's password is never echoed).
+   */
   private static final Set<String> HIDDEN_HEADERS = Set.of("timeout-access", "host",
-      "raw-request-uri", "remote-address", "x-remote-address", "tls-session-info");
+      "raw-request-uri", "remote-address", "x-remote-address", "tls-session-info",
+      "authorization");
 
   private final NodeApi api;
   private final Clock clock;

@@ -21,6 +21,16 @@ public interface NodeApi {
   /** Settings the routes need; re-read on every request so that reloads apply. */
   ApiSettings settings();
 
+  /**
+   * Writes one audit row for a state-changing API call: the command, the server it names
+   * ({@link InstanceKey#NONE} if none), the authenticated user ("" → this node's name) and the
+   * outcome. Route tests record nothing.
+   */
+  default CompletionStage<Void> auditApiCall(String command, InstanceKey key, String user,
+      String outcome) {
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
+
   /** The node's current picture. */
   CompletionStage<TopologySnapshot> snapshot();
 

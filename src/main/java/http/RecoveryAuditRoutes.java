@@ -75,15 +75,15 @@ final class RecoveryAuditRoutes {
   private CompletionStage<ApiReply> ackById(ApiRequest r) {
     long id = number(r, "recoveryId");
     String comment = AnalysisRoutes.comment(r);
-    // the authenticated user once authentication exists (issue 7); the node's name until then
-    return api.acknowledgeRecoveries(null, id, null, null, "", comment).thenApply(n ->
+    // the authenticated user; "" (the node's name) without authentication
+    return api.acknowledgeRecoveries(null, id, null, null, r.user(), comment).thenApply(n ->
         ApiReply.ok("Acknowledged recovery", ApiJson.text(r.param("recoveryId"))));
   }
 
   private CompletionStage<ApiReply> ackByUid(ApiRequest r) {
     String uid = r.param("uid");
     String comment = AnalysisRoutes.comment(r);
-    return api.acknowledgeRecoveries(uid, null, null, null, "", comment).thenApply(n ->
+    return api.acknowledgeRecoveries(uid, null, null, null, r.user(), comment).thenApply(n ->
         ApiReply.ok("Acknowledged recovery", ApiJson.text(uid)));
   }
 

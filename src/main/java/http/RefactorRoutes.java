@@ -161,9 +161,9 @@ final class RefactorRoutes {
     });
   }
 
-  private CompletionStage<Refactorer.Outcome> refactor(List<InstanceKey> named,
+  private CompletionStage<Refactorer.Outcome> refactor(ApiRequest r, List<InstanceKey> named,
       BiFunction<TopologySnapshot, MoveSettings, Planned<RefactoringPlan>> planner) {
-    return involved(named).thenCompose(keys -> api.refactor("", keys, planner)).thenApply(o -> {
+    return involved(named).thenCompose(keys -> api.refactor(r.user(), keys, planner)).thenApply(o -> {
       if (!o.succeeded()) {
         throw new ApiException(o.plan().operation() + " on " + o.plan().instance() + " failed: "
             + String.join("; ", o.errors()));
@@ -176,7 +176,7 @@ final class RefactorRoutes {
       BiFunction<TopologySnapshot, MoveSettings, Planned<RefactoringPlan>> planner) {
     InstanceKey k = key(r);
     InstanceKey t = below(r);
-    return refactor(List.of(k, t), planner).thenApply(o -> ApiReply.ok(
+    return refactor(r, List.of(k, t), planner).thenApply(o -> ApiReply.ok(
         "Instance " + k + " " + verb + " " + t, instance(o.after(), k)));
   }
 
@@ -190,7 +190,7 @@ final class RefactorRoutes {
     if (!r.param("siblingHost").isEmpty()) {
       named.add(sibling(r));
     }
-    return refactor(named, planner).thenApply(o -> ApiReply.ok(message + k, instance(o.after(), k)));
+    return refactor(r, named, planner).thenApply(o -> ApiReply.ok(message + k, instance(o.after(), k)));
   }
 
   /** Multi-replica moves: Details is the array of moved instances (or the target's KEY). */
@@ -202,7 +202,7 @@ final class RefactorRoutes {
     if (!r.param("belowHost").isEmpty()) {
       named.add(below(r));
     }
-    return involved(named).thenCompose(keys -> api.refactor("", keys, planner)).thenApply(o -> {
+    return involved(named).thenCompose(keys -> api.refactor(r.user(), keys, planner)).thenApply(o -> {
       List<InstanceKey> moved = o.plan().movedServers();
       String message = "Relocated " + moved.size() + " replicas of " + k + " below "
           + o.plan().target() + "; " + o.errors().size() + " errors: " + o.errors();
@@ -217,7 +217,7 @@ final class RefactorRoutes {
 
   private CompletionStage<ApiReply> regroup(ApiRequest r) {
     InstanceKey k = key(r);
-    return refactor(List.of(k), (s, ms) -> MovePlanner.regroupReplicas(s, k, ms)).thenApply(o ->
+    return refactor(r, List.of(k), (s, ms) -> MovePlanner.regroupReplicas(s, k, ms)).thenApply(o ->
         ApiReply.ok("Regrouped replicas of " + k + " below " + o.plan().target(),
             instance(o.after(), o.plan().target())));
   }
@@ -233,7 +233,7 @@ final class RefactorRoutes {
 
   private CompletionStage<ApiReply> op(ApiRequest r, ServerOperation op,
       java.util.function.Function<InstanceKey, String> message) {
-    return api.operate(op, "").thenApply(o ->
+    return api.operate(op, r.user()).thenApply(o ->
         ApiReply.ok(message.apply(op.key()), instance(o.after(), op.key())));
   }
 
@@ -279,13 +279,13 @@ final class RefactorRoutes {
       throw new ApiException("Invalid value provided for seconds");
     }
     long s = seconds;
-    return api.operate(new ServerOperation.DelayReplication(key(r), s), "").thenApply(o ->
+    return api.operate(new ServerOperation.DelayReplication(key(r), s), r.user()).thenApply(o ->
         ApiReply.ok("Replication delayed: " + key(r), JsonNodeFactory.instance.numberNode(s)));
   }
 
   private CompletionStage<ApiReply> injectEmpty(ApiRequest r) {
     InstanceKey k = key(r);
-    return api.operate(new ServerOperation.GtidErrantInjectEmpty(k), "").thenApply(o -> {
+    return api.operate(new ServerOperation.GtidErrantInjectEmpty(k), r.user()).thenApply(o -> {
       Object v = o.result().value();
       int n = v instanceof List<?> l ? l.size() : 0;
       return ApiReply.ok("Have injected " + n + " transactions on cluster master "

@@ -40,6 +40,12 @@ public final class OrchestratorConfigImport {
     map("ListenAddress", "orcha.http.listen-address", Kind.STRING);
     map("URLPrefix", "orcha.http.url-prefix", Kind.STRING);
     map("StatusEndpoint", "orcha.http.status-endpoint", Kind.STRING);
+    map("AuthenticationMethod", "orcha.http.auth.method", Kind.LOWER);
+    map("HTTPAuthUser", "orcha.http.auth.user", Kind.STRING);
+    map("HTTPAuthPassword", "orcha.http.auth.password", Kind.STRING);
+    map("PowerAuthUsers", "orcha.http.auth.power-users", Kind.STRINGS);
+    map("AuthUserHeader", "orcha.http.auth.user-header", Kind.STRING);
+    map("ReadOnly", "orcha.http.auth.read-only", Kind.BOOL);
     map("DiscoverySeeds", "orcha.discovery.seeds", Kind.STRINGS);
     map("InstancePollSeconds", "orcha.discovery.poll-interval", Kind.SECONDS);
     map("ReasonableInstanceCheckSeconds", "orcha.discovery.reasonable-check", Kind.SECONDS);
@@ -147,9 +153,9 @@ public final class OrchestratorConfigImport {
       "MySQLHostnameResolveMethod", "SkipBinlogServerUnresolveCheck",
       "ExpiryHostnameResolvesMinutes", "RejectHostnameResolvePattern",
       "ProblemIgnoreHostnameFilters", "VerifyReplicationFilters", "AuditLogFile", "AuditToSyslog",
-      "AuditToBackendDB", "RemoveTextFromHostnameDisplay", "ReadOnly", "AuthenticationMethod",
-      "OAuthClientId", "OAuthClientSecret", "OAuthScopes", "HTTPAuthUser", "HTTPAuthPassword",
-      "AuthUserHeader", "PowerAuthUsers", "PowerAuthGroups", "AccessTokenUseExpirySeconds",
+      "AuditToBackendDB", "RemoveTextFromHostnameDisplay",
+      "OAuthClientId", "OAuthClientSecret", "OAuthScopes",
+      "PowerAuthGroups", "AccessTokenUseExpirySeconds",
       "AccessTokenExpiryMinutes", "SupportFuzzyPoolHostnames", "InstancePoolExpiryMinutes",
       "ServeAgentsHttp", "AgentsUseSSL", "AgentsUseMutualTLS", "AgentSSLSkipVerify",
       "AgentSSLPrivateKeyFile", "AgentSSLCertFile", "AgentSSLCAFile", "AgentSSLValidOUs", "UseSSL",
@@ -229,7 +235,8 @@ public final class OrchestratorConfigImport {
       case STRING:
       case LOWER:
         if (!v.isTextual() && !v.isNumber() && !v.isBoolean()) {
-          throw new IllegalArgumentException(where + " must be a string, got: " + v);
+          throw new IllegalArgumentException(where + " must be a string, got: "
+              + (key.contains("Password") ? "<secret>" : v.toString()));
         }
         return kind == Kind.LOWER ? lowerBackend(v.asText()) : v.asText();
       case SECONDS:

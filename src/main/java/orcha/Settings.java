@@ -37,7 +37,14 @@ public record Settings(
     List<String> notices) {
 
   public record Http(String listenAddress, String urlPrefix, String statusEndpoint,
-      Duration askTimeout) {}
+      Duration askTimeout, Auth auth) {}
+
+  /**
+   * API authentication (orchestrator's AuthenticationMethod, HTTPAuthUser, HTTPAuthPassword,
+   * PowerAuthUsers, AuthUserHeader, ReadOnly).
+   */
+  public record Auth(String method, String user, Secret password, List<String> powerUsers,
+      String userHeader, boolean readOnly) {}
 
   public record Discovery(List<String> seeds, Duration pollInterval, Duration reasonableCheck,
       Duration maxBackoff, int defaultInstancePort, String hostnameResolveMethod,
@@ -101,7 +108,8 @@ public record Settings(
         listenAddress(r, "orcha.http.listen-address"),
         urlPrefix(r.string("orcha.http.url-prefix")),
         absolutePath(r, "orcha.http.status-endpoint"),
-        r.positiveDuration("orcha.http.ask-timeout"));
+        r.positiveDuration("orcha.http.ask-timeout"),
+        auth(r));
 
     int defaultPort = r.intBetween("orcha.discovery.default-instance-port", 1, 65535);
     List<String> seeds = r.strings("orcha.discovery.seeds");
@@ -180,6 +188,40 @@ public record Settings(
       }
     }
     return message;
+  }
+
+  private static Auth auth(ConfigReader r) {
+    String p = "orcha.http.auth.";
+    String method = r.string(p + "method").trim().toLowerCase(java.util.Locale.ROOT);
+    if (method.isEmpty()) {
+      method = "none";
+    }
+    if (!Set.of("none", "basic", "multi", "proxy").contains(method)) {
+      throw new IllegalArgumentException(r.describe(p + "method")
+          + " must be none, basic, multi or proxy, got: " + method);
+    }
+    Secret password = new Secret(r.string(p + "password"));
+    String file = r.string(p + "password-file");
+    if (!file.isEmpty()) {
+      Path f = requireReadable(Path.of(file), r.describe(p + "password-file"));
+      try {
+        password = new Secret(Files.readString(f).strip());
+      } catch (IOException e) {
+        throw new IllegalArgumentException(r.describe(p + "password-file") + ": cannot read file " + f);
+      }
+    }
+    String user = r.string(p + "user");
+    if ((method.equals("basic") || method.equals("multi")) && (user.isEmpty() || password.isEmpty())) {
+      throw new IllegalArgumentException(r.describe(p + "method") + " " + method + " needs "
+          + r.describe(p + "user") + " and a password (" + r.describe(p + "password")
+          + " or " + p + "password-file)");
+    }
+    String header = r.string(p + "user-header").trim();
+    if (header.isEmpty()) {
+      throw new IllegalArgumentException(r.describe(p + "user-header") + " must not be empty");
+    }
+    return new Auth(method, user, password, r.strings(p + "power-users"), header,
+        r.bool(p + "read-only"));
   }
 
   private static Mysql mysql(ConfigReader r) {

@@ -41,6 +41,15 @@ class InMemoryNodeApi implements NodeApi {
   /** When set, reloadConfiguration fails with this message. */
   volatile String reloadError;
   final List<String> calls = new CopyOnWriteArrayList<>();
+  /** The audit rows of state-changing API calls: "command key user outcome". */
+  final List<String> audits = new CopyOnWriteArrayList<>();
+
+  @Override
+  public CompletionStage<Void> auditApiCall(String command, InstanceKey key, String user,
+      String outcome) {
+    audits.add(command + " " + key + " " + user + " " + outcome);
+    return CompletableFuture.completedFuture(null);
+  }
 
   static ApiSettings defaultSettings() {
     return new ApiSettings("", "/api/status", 3306, Thresholds.DEFAULTS, "orcha-1");
@@ -55,6 +64,7 @@ class InMemoryNodeApi implements NodeApi {
     silent = false;
     reloadError = null;
     calls.clear();
+    audits.clear();
     downtimes.clear();
     maintenance.clear();
     analyses = java.util.List.of();

@@ -117,6 +117,55 @@ class SettingsTest {
   }
 
   @Test
+  void orchestratorAuthenticationKeysMap() throws IOException {
+    Path json = tmp.resolve("auth.json");
+    Files.writeString(json, """
+        {
+          "AuthenticationMethod": "Multi",
+          "HTTPAuthUser": "admin",
+          "HTTPAuthPassword": "top-secret-1",
+          "PowerAuthUsers": ["alice", "bob"],
+          "AuthUserHeader": "X-Remote-User",
+          "ReadOnly": true
+        }""");
+    ConfigLoader.Loaded loaded = load("", json);
+    Settings.Auth a = loaded.settings().http().auth();
+    assertEquals("multi", a.method());
+    assertEquals("admin", a.user());
+    assertEquals("top-secret-1", a.password().value());
+    assertEquals(List.of("alice", "bob"), a.powerUsers());
+    assertEquals("X-Remote-User", a.userHeader());
+    assertTrue(a.readOnly());
+    assertTrue(loaded.notices().stream().noneMatch(n -> n.contains("Auth") || n.contains("ReadOnly")),
+        loaded.notices().toString());
+    assertTrue(!loaded.settings().toString().contains("top-secret-1"));
+    Files.writeString(json, "{\"HTTPAuthPassword\": {\"x\": \"top-secret-2\"}}");
+    assertTrue(!error("", json).contains("top-secret-2"));
+  }
+
+  @Test
+  void authenticationDefaultsAndChecks() throws IOException {
+    Settings.Auth a = load("").settings().http().auth();
+    assertEquals("none", a.method());
+    assertEquals(List.of("*"), a.powerUsers());
+    assertEquals("X-Forwarded-User", a.userHeader());
+    assertTrue(!a.readOnly());
+    assertTrue(error("orcha.http.auth.method = token").contains(
+        "orcha.http.auth.method must be none, basic, multi or proxy, got: token"));
+    assertTrue(error("orcha.http.auth.method = basic").contains("needs orcha.http.auth.user"));
+    assertTrue(error("orcha.http.auth { method = basic, user = admin }")
+        .contains("needs orcha.http.auth.user and a password"));
+    Path pw = tmp.resolve("api.pw");
+    Files.writeString(pw, "from-file\n");
+    Settings.Auth f = load("orcha.http.auth { method = basic, user = admin, password = x, "
+        + "password-file = \"" + pw + "\" }").settings().http().auth();
+    assertEquals("from-file", f.password().value());
+    assertEquals("<secret>", f.password().toString());
+    assertTrue(error("orcha.http.auth { method = basic, user = admin, password-file = \""
+        + tmp.resolve("none") + "\" }").contains("cannot read file"));
+  }
+
+  @Test
   void badOrchestratorValueNamesTheJsonKey() throws IOException {
     Path json = tmp.resolve("bad.json");
     Files.writeString(json, "{\"InstancePollSeconds\": 0}");

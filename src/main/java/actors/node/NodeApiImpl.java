@@ -96,7 +96,18 @@ public final class NodeApiImpl implements NodeApi {
     Settings s = settings.get();
     return new ApiSettings(s.http().urlPrefix(), s.http().statusEndpoint(),
         s.discovery().defaultInstancePort(), s.thresholds(), s.nodeName(),
-        s.recovery().periodBlock());
+        s.recovery().periodBlock(), auth(s.http().auth()));
+  }
+
+  private static http.ApiAuth auth(Settings.Auth a) {
+    return new http.ApiAuth(http.ApiAuth.Method.parse(a.method()), a.user(), a.password().value(),
+        a.powerUsers(), a.userHeader(), a.readOnly());
+  }
+
+  @Override
+  public CompletionStage<Void> auditApiCall(String command, InstanceKey key, String user,
+      String outcome) {
+    return audited(command, key, user, "API " + outcome);
   }
 
   @Override

@@ -1,0 +1,119 @@
+package http;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+
+/**
+ * The API's one access check (orchestrator-api.md §1.4), made by {@link ApiRouter} before a
+ * request is dispatched: who is asking (basic/multi: the Basic credentials; proxy: the
+ * AuthUserHeader) and whether they may change things. State-changing calls are the commands of
+ * {@link LeaderForwarding#WRITES} plus {@code reload-configuration} (it can load another file).
+ * A write forwarded by a follower carries the caller's headers, so the leader decides again.
+ */
+final class Authentication {
+
+  /** What a load balancer or a monitor calls: answered without credentials. */
+  static final Set<String> EXEMPT = Set.of("health", "status", "lb-check", "_ping",
+      "leader-check", "raft-health");
+
+  /** WWW-Authenticate of a 401, orchestrator's realm. */
+  static final String CHALLENGE = "Basic realm=\"Authorization Required\"";
+
+  /** The refusal of a state-changing call (orchestrator's text). */
+  static final String UNAUTHORIZED = "Unauthorized";
+
+  /** The outcome of the check. */
+  sealed interface Decision {}
+
+  /** No or wrong credentials: HTTP 401 with {@link #CHALLENGE}. */
+  record Challenge() implements Decision {}
+
+  /** Known caller, not allowed to do this: ERROR envelope {@link #UNAUTHORIZED}. */
+  record Refuse() implements Decision {}
+
+  /** Go on; {@code user} is the authenticated user ("" when there is none). */
+  record Allow(String user) implements Decision {}
+
+  private Authentication() {}
+
+  /** Whether {@code command} (the first segment under api/) changes something. */
+  static boolean changesState(String command) {
+    String c = RouteTable.LEGACY_SYNONYMS.getOrDefault(command, command);
+    return LeaderForwarding.WRITES.contains(c) || c.equals("reload-configuration");
+  }
+
+  /**
+   * Decides a request. {@code command} is the first path segment under api/ ("status" for
+   * the configured StatusEndpoint), or empty for paths outside the API.
+   */
+  static Decision decide(ApiAuth auth, HttpRequest req, Optional<String> command) {
+    boolean exempt = command.isPresent() && EXEMPT.contains(command.get());
+    boolean write = command.isPresent() && changesState(command.get());
+    String user = "";
+    boolean mayWrite = true;
+    switch (auth.method()) {
+      case BASIC, MULTI -> {
+        Optional<String[]> creds = basicCredentials(req);
+        if (creds.isPresent() && !auth.user().isEmpty() && matches(creds.get()[0], auth.user())
+            && matches(creds.get()[1], auth.password())) {
+          user = creds.get()[0];
+        } else if (auth.method() == ApiAuth.Method.MULTI && creds.isPresent()
+            && creds.get()[0].equals(ApiAuth.READONLY_USER)) {
+          user = ApiAuth.READONLY_USER;
+          mayWrite = false;
+        } else if (exempt) {
+          return new Allow("");
+        } else {
+          return new Challenge();
+        }
+      }
+      case PROXY -> {
+        user = req.getHeader(auth.userHeader()).map(h -> h.value().trim()).orElse("");
+        mayWrite = auth.powerUsers().contains("*")
+            || (!user.isEmpty() && auth.powerUsers().contains(user));
+      }
+      default -> { }
+    }
+    if (write && (auth.readOnly() || !mayWrite)) {
+      return new Refuse();
+    }
+    return new Allow(user);
+  }
+
+  /** The user and password of an {@code Authorization: Basic ...} header. */
+  static Optional<String[]> basicCredentials(HttpRequest req) {
+    Optional<String> value = req.getHeader("Authorization").map(h -> h.value().trim());
+    if (value.isEmpty() || value.get().length() < 6
+        || !value.get().substring(0, 6).equalsIgnoreCase("basic ")) {
+      return Optional.empty();
+    }
+    String decoded;
+    try {
+      decoded = new String(Base64.getDecoder().decode(value.get().substring(6).trim()),
+          StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    int colon = decoded.indexOf(':');
+    return colon < 0 ? Optional.empty()
+        : Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
+  }
+
+  /** Constant-time comparison (of digests, so the length does not show either). */
+  static boolean matches(String given, String expected) {
+    return MessageDigest.isEqual(sha256(given), sha256(expected));
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
