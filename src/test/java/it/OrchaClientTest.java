@@ -190,6 +190,9 @@ class OrchaClientTest {
         assertTrue(r.out().contains(c), c + " in help: " + r.out());
       }
     }
+    Run none = run(null, "-i", key(M));
+    assertEquals(1, none.exit(), none.toString());
+    assertTrue(none.err().contains("No command given"), none.err());
     Run r = run(null, "-c", "no-such-command");
     assertEquals(1, r.exit());
     assertTrue(r.err().contains("unsupported command: no-such-command"), r.err());
@@ -200,7 +203,7 @@ class OrchaClientTest {
 
   @Test
   @Order(1)
-  void discoveryAndListing() {
+  void discoveryAndListing() throws IOException {
     assertEquals(key(M), out("-c", "discover", "-i", key(M)));
     orcha.discoverAndAwaitValid("127.0.0.1", M, 4);
     awaitTopology(STAR);
@@ -220,7 +223,24 @@ class OrchaClientTest {
     // -c api: the whole answer on one line
     Run api = ok("-c", "api", "-P", "instance/127.0.0.1/" + (M + 1));
     assertEquals(1, api.lines().size(), api.toString());
-    assertTrue(api.out().contains("\"Port\":" + (M + 1)), api.out());
+    assertTrue(api.out().contains("\"Port\": " + (M + 1)), api.out());
+    assertTrue(OrchaFixture.JSON.readTree(api.out()).get("Key").get("Port").asInt() == M + 1);
+    // less used listings
+    assertTrue(lineSet(ok("-c", "search", "-i", "127.0.0.1")).containsAll(keys(M, M + 1, M + 2, M + 3)));
+    assertEquals(key(M + 2), out("-c", "refresh", "-i", key(M + 2)));
+  }
+
+  @Test
+  @Order(2)
+  void mastersAreSubmittedToKvStores() {
+    // scripts expect Key:Value lines, the first the alias's master
+    for (String[] args : new String[][] {{"-c", "submit-masters-to-kv-stores"},
+        {"-c", "submit-masters-to-kv-stores", "-alias", "sandbox"}}) {
+      Run r = ok(args);
+      assertTrue(r.lines().contains("mysql/master/sandbox:" + key(M)), r.toString());
+      assertTrue(r.lines().contains("mysql/master/sandbox/hostname:127.0.0.1"), r.toString());
+      assertTrue(r.lines().contains("mysql/master/sandbox/port:" + M), r.toString());
+    }
   }
 
   @Test
@@ -344,7 +364,8 @@ class OrchaClientTest {
     // -c api prints the whole ERROR envelope and exits 1
     r = run(orcha.apiUrl(), "-c", "api", "-P", "instance/127.0.0.1/notaport");
     assertEquals(1, r.exit(), r.toString());
-    assertTrue(r.out().contains("\"Code\":\"ERROR\""), r.out());
+    assertTrue(r.out().contains("\"Code\": \"ERROR\""), r.out());
+    assertEquals(1, r.out().lines().count(), r.out());
     awaitTopology(STAR);
   }
 
