@@ -441,6 +441,75 @@ class OrchaClientTest {
     assertTrue(r.err().contains("Cannot determine leader from"), r.err());
   }
 
+  /** A stub API answering every GET with the request's Authorization header; HEAD as asked. */
+  static com.sun.net.httpserver.HttpServer stub(int headStatus) throws IOException {
+    com.sun.net.httpserver.HttpServer s = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    s.createContext("/", ex -> {
+      if (ex.getRequestMethod().equals("HEAD")) {
+        ex.sendResponseHeaders(headStatus, -1);
+      } else {
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        byte[] body = OrchaFixture.JSON.writeValueAsBytes(auth == null ? "none" : auth);
+        ex.sendResponseHeaders(200, body.length);
+        ex.getResponseBody().write(body);
+      }
+      ex.close();
+    });
+    s.start();
+    return s;
+  }
+
+  static Run runWith(Map<String, String> env, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("user.dir"), "bin", "orcha-client").toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().remove("ORCHESTRATOR_AUTH_USER");
+    pb.environment().remove("ORCHESTRATOR_AUTH_PASSWORD");
+    pb.environment().remove("ORCHESTRATOR_API");
+    pb.environment().putAll(env);
+    try {
+      Process p = pb.start();
+      p.getOutputStream().close();
+      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+      return new Run(p.exitValue(), out.join().strip(), err.join().strip());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  @Order(10)
+  void basicAuthCredentialsAreSent() throws IOException {
+    com.sun.net.httpserver.HttpServer s = stub(404);
+    try {
+      String api = "http://127.0.0.1:" + s.getAddress().getPort() + "/api";
+      String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("ops:s3cr3t".getBytes());
+      assertEquals("\"" + basic + "\"", runWith(Map.of("ORCHA_API", api), "-c", "api", "-P", "x", "-b", "ops:s3cr3t").out());
+      assertEquals("\"" + basic + "\"", runWith(Map.of("ORCHESTRATOR_API", api, "ORCHESTRATOR_AUTH_USER", "ops",
+          "ORCHESTRATOR_AUTH_PASSWORD", "s3cr3t"), "-c", "api", "-P", "x").out());
+      assertEquals("\"none\"", runWith(Map.of("ORCHA_API", api), "-c", "api", "-P", "x").out());
+    } finally {
+      s.stop(0);
+    }
+    // a server that wants credentials, none given: a clear refusal, no retries
+    s = stub(401);
+    try {
+      String api = "http://127.0.0.1:" + s.getAddress().getPort() + "/api";
+      Run r = runWith(Map.of("ORCHA_API", api), "-c", "clusters");
+      assertEquals(1, r.exit(), r.toString());
+      assertTrue(r.err().contains("Cannot access orchestrator at " + api), r.err());
+    } finally {
+      s.stop(0);
+    }
+  }
+
   @Test
   @Order(11)
   void aLeaderChangeIsFollowed() {
