@@ -164,6 +164,8 @@ public final class NodeApiImpl implements NodeApi {
       } catch (IllegalArgumentException e) {
         throw new ApiException("Config not reloaded: " + e.getMessage());
       }
+      loader.unreported(loaded).forEach(n ->
+          org.slf4j.LoggerFactory.getLogger(NodeApiImpl.class).warn("{}", n));
       Settings previous = settings.get();
       Settings next = loaded.settings();
       settings.set(next);
