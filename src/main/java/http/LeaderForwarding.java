@@ -61,11 +61,25 @@ final class LeaderForwarding {
       "raft-yield", "raft-yield-hint");
 
   private final NodeApi api;
-  private final HttpClient client = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient client;
 
   LeaderForwarding(NodeApi api) {
     this.api = api;
+    this.client = client(api.settings().tls());
+  }
+
+  /**
+   * The client for the leader's API. With TLS (leaders advertise https URLs then) it trusts
+   * the CAs {@link ApiTls#clientContext()} names and presents this node's certificate when the
+   * leader asks for one (mutual TLS); the leader's certificate must name the host it
+   * advertises. TLS cannot change without a restart, so one client serves the node's life.
+   */
+  static HttpClient client(ApiTls tls) {
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+    if (tls != null) {
+      b.sslContext(tls.clientContext()).sslParameters(tls.clientParameters());
+    }
+    return b.build();
   }
 
   /** Whether this request must be answered by the leader rather than here. */

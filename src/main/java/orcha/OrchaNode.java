@@ -107,8 +107,10 @@ public final class OrchaNode implements AutoCloseable {
     return started.binding().localAddress().getPort();
   }
 
+  /** The API on loopback; https when the node serves TLS (as it started: reloads cannot change it). */
   public String apiUrl() {
-    return "http://127.0.0.1:" + httpPort() + api().currentSettings().http().urlPrefix() + "/api";
+    String scheme = api().settings().scheme();
+    return scheme + "://127.0.0.1:" + httpPort() + api().currentSettings().http().urlPrefix() + "/api";
   }
 
   public NodeApiImpl api() {

@@ -46,6 +46,10 @@ public final class OrchestratorConfigImport {
     map("PowerAuthUsers", "orcha.http.auth.power-users", Kind.STRINGS);
     map("AuthUserHeader", "orcha.http.auth.user-header", Kind.STRING);
     map("ReadOnly", "orcha.http.auth.read-only", Kind.BOOL);
+    map("UseSSL", "orcha.http.tls.enabled", Kind.BOOL);
+    map("SSLCertFile", "orcha.http.tls.cert-file", Kind.STRING);
+    map("SSLPrivateKeyFile", "orcha.http.tls.key-file", Kind.STRING);
+    // SSLCAFile and UseMutualTLS: see fromJson (the CA file means mutual TLS in orcha)
     map("DiscoverySeeds", "orcha.discovery.seeds", Kind.STRINGS);
     map("InstancePollSeconds", "orcha.discovery.poll-interval", Kind.SECONDS);
     map("ReasonableInstanceCheckSeconds", "orcha.discovery.reasonable-check", Kind.SECONDS);
@@ -158,9 +162,8 @@ public final class OrchestratorConfigImport {
       "PowerAuthGroups", "AccessTokenUseExpirySeconds",
       "AccessTokenExpiryMinutes", "SupportFuzzyPoolHostnames", "InstancePoolExpiryMinutes",
       "ServeAgentsHttp", "AgentsUseSSL", "AgentsUseMutualTLS", "AgentSSLSkipVerify",
-      "AgentSSLPrivateKeyFile", "AgentSSLCertFile", "AgentSSLCAFile", "AgentSSLValidOUs", "UseSSL",
-      "UseMutualTLS", "SSLSkipVerify", "SSLPrivateKeyFile", "SSLCertFile", "SSLCAFile",
-      "SSLValidOUs", "StatusOUVerify", "AgentPollMinutes", "UnseenAgentForgetHours",
+      "AgentSSLPrivateKeyFile", "AgentSSLCertFile", "AgentSSLCAFile", "AgentSSLValidOUs",
+      "SSLSkipVerify", "SSLValidOUs", "StatusOUVerify", "AgentPollMinutes", "UnseenAgentForgetHours",
       "StaleSeedFailMinutes", "SeedAcceptableBytesDiff", "AutoPseudoGTID", "PseudoGTIDPattern",
       "PseudoGTIDPatternIsFixedSubstring", "PseudoGTIDMonotonicHint", "DetectPseudoGTIDQuery",
       "PseudoGTIDPreferIndependentMultiMatch", "BinlogEventsChunkSize",
@@ -222,12 +225,31 @@ public final class OrchestratorConfigImport {
     JsonNode minutes = root.get("RecoveryPeriodBlockMinutes");
     boolean legacyMinutes = (seconds == null || seconds.asLong(0) == 0)
         && minutes != null && minutes.asLong(0) > 0;
+    // orchestrator reads SSLCAFile only with UseMutualTLS (to verify client certificates);
+    // orcha's ca-file means exactly that, so the file is taken only together with the switch
+    boolean mutualTls = root.path("UseMutualTLS").asBoolean(false);
     var fields = root.fields();
     while (fields.hasNext()) {
       var e = fields.next();
       String key = e.getKey();
       JsonNode value = e.getValue();
       Mapping m = MAPPED.get(key);
+      if (key.equals("UseMutualTLS")) {
+        convert(key, value, Kind.BOOL, source);
+        if (mutualTls && root.path("SSLCAFile").asText("").isBlank()) {
+          throw new IllegalArgumentException("UseMutualTLS in " + source + " needs SSLCAFile "
+              + "(the CA that client certificates must be signed by)");
+        }
+        continue;
+      }
+      if (key.equals("SSLCAFile")) {
+        if (!mutualTls) {
+          notices.add("orchestrator setting SSLCAFile in " + source + " is used by orcha only "
+              + "with UseMutualTLS (to verify client certificates); ignored");
+          continue;
+        }
+        m = new Mapping("orcha.http.tls.ca-file", Kind.STRING);
+      }
       if (key.equals("RecoveryPeriodBlockMinutes") && legacyMinutes) {
         m = new Mapping("orcha.recovery.period-block", Kind.MINUTES);
       } else if (key.equals("RecoveryPeriodBlockSeconds") && legacyMinutes) {

@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import backend.BackendSettings;
+import http.ApiTls;
+import http.PemFiles;
 import topology.AliasRules;
 import topology.Thresholds;
 
@@ -37,7 +39,21 @@ public record Settings(
     List<String> notices) {
 
   public record Http(String listenAddress, String urlPrefix, String statusEndpoint,
-      Duration askTimeout, Auth auth) {}
+      Duration askTimeout, Auth auth, Tls tls) {}
+
+  /**
+   * TLS for the API (orchestrator's UseSSL, SSLCertFile, SSLPrivateKeyFile, SSLCAFile with
+   * UseMutualTLS): the file names as configured and, when enabled, what they hold (read and
+   * checked at start; its toString never shows the key).
+   *
+   * @param caFile empty: no client certificates; else mutual TLS against these CAs
+   * @param material null when TLS is off
+   */
+  public record Tls(boolean enabled, String certFile, String keyFile, String caFile,
+      ApiTls material) {
+
+    public static final Tls OFF = new Tls(false, "", "", "", null);
+  }
 
   /**
    * API authentication (orchestrator's AuthenticationMethod, HTTPAuthUser, HTTPAuthPassword,
@@ -109,7 +125,7 @@ public record Settings(
         urlPrefix(r.string("orcha.http.url-prefix")),
         absolutePath(r, "orcha.http.status-endpoint"),
         r.positiveDuration("orcha.http.ask-timeout"),
-        auth(r));
+        auth(r), tls(r, notices));
 
     int defaultPort = r.intBetween("orcha.discovery.default-instance-port", 1, 65535);
     List<String> seeds = r.strings("orcha.discovery.seeds");
@@ -222,6 +238,57 @@ public record Settings(
     }
     return new Auth(method, user, password, r.strings(p + "power-users"), header,
         r.bool(p + "read-only"));
+  }
+
+  /**
+   * Reads the certificate, key and CA files when TLS is on: a file that is missing, unreadable
+   * or not what it should be stops start-up with the setting and the file named.
+   */
+  private static Tls tls(ConfigReader r, List<String> notices) {
+    String p = "orcha.http.tls.";
+    boolean enabled = r.bool(p + "enabled");
+    String cert = r.string(p + "cert-file");
+    String key = r.string(p + "key-file");
+    String ca = r.string(p + "ca-file");
+    if (!enabled) {
+      return new Tls(false, cert, key, ca, null);
+    }
+    for (String k : List.of("cert-file", "key-file")) {
+      if (r.string(p + k).isEmpty()) {
+        throw new IllegalArgumentException(r.describe(p + k) + " must name a PEM file when "
+            + r.describe(p + "enabled") + " is true");
+      }
+    }
+    List<java.security.cert.X509Certificate> chain =
+        tlsFile(r, p + "cert-file", () -> PemFiles.certificates(Path.of(cert)));
+    java.security.PrivateKey privateKey =
+        tlsFile(r, p + "key-file", () -> PemFiles.privateKey(Path.of(key)));
+    List<java.security.cert.X509Certificate> cas = ca.isEmpty() ? List.of()
+        : tlsFile(r, p + "ca-file", () -> PemFiles.certificates(Path.of(ca)));
+    ApiTls material;
+    try {
+      material = new ApiTls(chain, privateKey, cas);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(r.describe(p + "key-file") + " " + key + " and "
+          + r.describe(p + "cert-file") + " " + cert + " do not match: " + e.getMessage());
+    }
+    java.security.cert.X509Certificate own = material.certificate();
+    java.util.Date now = new java.util.Date();
+    if (own.getNotAfter().before(now) || own.getNotBefore().after(now)) {
+      notices.add(r.describe(p + "cert-file") + " " + cert + ": the certificate "
+          + own.getSubjectX500Principal() + " is valid only from " + own.getNotBefore().toInstant()
+          + " to " + own.getNotAfter().toInstant() + "; clients will refuse it");
+    }
+    return new Tls(true, cert, key, ca, material);
+  }
+
+  /** Reads one TLS file; its problem is reported with the setting that names it. */
+  private static <T> T tlsFile(ConfigReader r, String path, java.util.function.Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(r.describe(path) + ": " + e.getMessage());
+    }
   }
 
   private static Mysql mysql(ConfigReader r) {
@@ -446,6 +513,9 @@ public record Settings(
     List<String> changed = new ArrayList<>();
     if (!http.listenAddress().equals(newer.http.listenAddress())) {
       changed.add("orcha.http.listen-address");
+    }
+    if (!http.tls().equals(newer.http.tls())) {
+      changed.add("orcha.http.tls");
     }
     if (!cluster.equals(newer.cluster)) {
       changed.add("orcha.cluster");

@@ -16,17 +16,23 @@ final class ServerSupport implements AutoCloseable {
   final ServerBinding binding;
   final ApiClient client;
 
+  /** Serves {@code api}, over HTTPS when its settings carry TLS. */
   ServerSupport(String name, NodeApi api, String extraConfig) throws Exception {
-    this(name, new ApiRouter(api), extraConfig);
+    this(name, new ApiRouter(api), extraConfig, api.settings().tls());
   }
 
   /** Serves a given router (one with a fixed clock, say). */
   ServerSupport(String name, ApiRouter router, String extraConfig) throws Exception {
+    this(name, router, extraConfig, null);
+  }
+
+  private ServerSupport(String name, ApiRouter router, String extraConfig, ApiTls tls)
+      throws Exception {
     Config config = ConfigFactory.parseString(extraConfig
         + "\npekko.loglevel = WARNING\npekko.coordinated-shutdown.exit-jvm = off")
         .withFallback(ConfigFactory.load());
     system = ActorSystem.create(Behaviors.empty(), name, config);
-    binding = HttpServer.start(system, "127.0.0.1:0", router.route()).toCompletableFuture()
+    binding = HttpServer.start(system, "127.0.0.1:0", router.route(), tls).toCompletableFuture()
         .get(20, TimeUnit.SECONDS);
     client = new ApiClient(binding.localAddress().getPort());
   }

@@ -3,6 +3,7 @@ package testkit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
+import http.ApiTls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +19,9 @@ import orcha.OrchaNode;
 /**
  * An orcha node started in this JVM for a test: loopback HTTP on a free port, a cluster port
  * of its own, the given SQLite file, fast polling, the sandbox's topology user; plus a small
- * HTTP client that speaks to its API the way orchestrator-client does (plain GETs).
+ * HTTP client that speaks to its API the way orchestrator-client does (plain GETs; over https
+ * with the node's own TLS material when it serves TLS: it trusts the node's CA and presents
+ * the node's certificate, as another node would).
  */
 public final class OrchaFixture implements AutoCloseable {
 
@@ -45,8 +48,7 @@ public final class OrchaFixture implements AutoCloseable {
 
   private final java.util.function.Supplier<OrchaNode> node;
   private final Runnable stop;
-  private final HttpClient http = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(2)).build();
+  private volatile HttpClient http;
 
   private OrchaFixture(OrchaNode node) {
     this.node = () -> node;
@@ -93,12 +95,24 @@ public final class OrchaFixture implements AutoCloseable {
     return node().apiUrl();
   }
 
+  private HttpClient client() {
+    if (http == null) {
+      HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+      ApiTls tls = node().api().settings().tls();
+      if (tls != null) {
+        b.sslContext(tls.clientContext()).sslParameters(tls.clientParameters());
+      }
+      http = b.build();
+    }
+    return http;
+  }
+
   /** GET {api}/{path}; the raw answer. */
   public HttpResponse<String> raw(String path) {
     try {
       HttpRequest req = HttpRequest.newBuilder(URI.create(apiUrl() + "/" + path))
           .timeout(Duration.ofSeconds(30)).GET().build();
-      return http.send(req, HttpResponse.BodyHandlers.ofString());
+      return client().send(req, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new IllegalStateException("GET " + path + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {

@@ -158,7 +158,10 @@ public final class Guardian {
         .build();
   }
 
-  /** The API URL other nodes forward to: the bound address, or the cluster host for a wildcard. */
+  /**
+   * The API URL other nodes forward to: the bound address, or the cluster host for a wildcard;
+   * https with TLS (the certificate must name that host).
+   */
   static String advertisedUrl(Settings s, ServerBinding binding) {
     var a = binding.localAddress();
     String host = a.getAddress() != null && a.getAddress().isAnyLocalAddress()
@@ -166,7 +169,11 @@ public final class Guardian {
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    return "http://" + host + ":" + a.getPort() + s.http().urlPrefix() + "/api";
+    return scheme(s) + "://" + host + ":" + a.getPort() + s.http().urlPrefix() + "/api";
+  }
+
+  static String scheme(Settings s) {
+    return s.http().tls().enabled() ? "https" : "http";
   }
 
   /** A recovery re-reads servers with this deadline each: it never waits on a dead one. */
@@ -208,7 +215,7 @@ public final class Guardian {
       deps.started().completeExceptionally(b.error());
       return Behaviors.stopped(); // the guardian stopping terminates the node
     }
-    ctx.getLog().info("orcha API listening on http://{}:{}{}/api",
+    ctx.getLog().info("orcha API listening on {}://{}:{}{}/api", scheme(deps.settings()),
         b.binding().localAddress().getHostString(), b.binding().localAddress().getPort(),
         deps.settings().http().urlPrefix());
     ctx.spawn(HttpAdvertiser.create(advertisedUrl(deps.settings(), b.binding())), "http-advertiser");

@@ -40,6 +40,8 @@ public final class NodeApiImpl implements NodeApi {
   private final AtomicReference<Settings> settings;
   private final Recoveries recoveries;
   private final LeaderDirectory leaderDirectory;
+  /** The TLS the API was started with: a reload cannot change it (the server keeps serving it). */
+  private final http.ApiTls tls;
 
   /** The recovery log and this node's recovery coordinator. */
   public record Recoveries(ActorRef<actors.recovery.RecoveryLog.Command> log,
@@ -69,6 +71,7 @@ public final class NodeApiImpl implements NodeApi {
     this.recoveries = recoveries;
     this.leaderDirectory = leaderDirectory;
     this.settings = new AtomicReference<>(initial);
+    this.tls = initial.http().tls().material();
     this.loader = loader;
     this.view = view;
     this.manager = manager;
@@ -96,7 +99,7 @@ public final class NodeApiImpl implements NodeApi {
     Settings s = settings.get();
     return new ApiSettings(s.http().urlPrefix(), s.http().statusEndpoint(),
         s.discovery().defaultInstancePort(), s.thresholds(), s.nodeName(),
-        s.recovery().periodBlock(), auth(s.http().auth()));
+        s.recovery().periodBlock(), auth(s.http().auth()), tls);
   }
 
   private static http.ApiAuth auth(Settings.Auth a) {
