@@ -185,6 +185,24 @@ class ManagedServerTlsTest {
     orcha.get("ack-all-recoveries?comment=test+done");
   }
 
+  @Test
+  void theDemotedMasterOfAGracefulTakeoverReplicatesOverTheSameTls() {
+    orcha = startVerifying();
+    orcha.discoverAndAwaitValid(HOST, M, 4);
+    Map<String, String> before = channel(M + 1);
+    ok("graceful-master-takeover/" + HOST + "/" + M + "/" + HOST + "/" + (M + 2));
+    for (int p : List.of(M + 1, M + 3)) {
+      awaitReplicating(p, M + 2);
+      assertTlsChannel(p, M + 2, before);
+    }
+    // the demoted master had no channel: it gets one, with its new master's TLS options
+    ok("start-replica/" + HOST + "/" + M);
+    awaitReplicating(M, M + 2);
+    assertTlsChannel(M, M + 2, before);
+    rowReachesEveryone(M + 2, Set.of());
+    orcha.get("ack-all-recoveries?comment=test+done");
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   JsonNode ok(String path) {
