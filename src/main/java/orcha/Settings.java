@@ -455,6 +455,10 @@ public record Settings(
     if (!backend.equals(newer.backend)) {
       changed.add("orcha.backend");
     }
+    if (!mysql.tls().equals(newer.mysql.tls())) {
+      // probes switch at once (MysqlProbeClient.update); the operations' connector is built once
+      changed.add("orcha.mysql.tls (for operations; probes use it at once)");
+    }
     return changed;
   }
 

@@ -71,6 +71,15 @@ class ServerTlsSettingsTest {
   }
 
   @Test
+  void aReloadThatChangesTlsSaysOperationsNeedARestart() {
+    Settings before = load("").settings();
+    Settings after = load(tls("verify-ca", ca, cert, key)).settings();
+    assertEquals(List.of("orcha.mysql.tls (for operations; probes use it at once)"),
+        before.restartRequiredChanges(after));
+    assertEquals(List.of(), after.restartRequiredChanges(load(tls("verify-ca", ca, cert, key)).settings()));
+  }
+
+  @Test
   void badModeAndMissingPartsNameTheSetting() {
     assertEquals("orcha.mysql.tls.mode must be disabled, preferred, required, verify-ca or"
         + " verify-identity, got: verify", error(tls("verify", ca, null, null)));
