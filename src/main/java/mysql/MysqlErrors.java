@@ -125,6 +125,10 @@ public final class MysqlErrors {
       }
       return new ProbeFailure(Reason.OTHER, at + "cannot connect: " + message(refused));
     }
+    String tls = tlsProblem(error);
+    if (tls != null) {
+      return new ProbeFailure(Reason.TLS_ERROR, at + tls);
+    }
     R2dbcException server = serverError(error);
     if (server != null) {
       return serverFailure(server, ctx, at);
@@ -144,6 +148,52 @@ public final class MysqlErrors {
     return new ProbeFailure(Reason.OTHER, at
         + (ctx.statement() == null ? "connecting failed: " : ctx.statement() + " failed: ")
         + rootMessage(error));
+  }
+
+  /**
+   * A refused login with what orcha sent of TLS added (see {@link ServerTls#loginHint()}): the
+   * server gives no other reason when the account REQUIREs SSL or X509.
+   */
+  public static ProbeFailure withTlsHint(ProbeFailure f, ServerTls tls) {
+    if (f.reason() != Reason.ACCESS_DENIED || tls.loginHint().isEmpty()) {
+      return f;
+    }
+    return new ProbeFailure(f.reason(), f.message() + tls.loginHint());
+  }
+
+  /**
+   * What went wrong with TLS, or null when the error is not about TLS: the server's certificate
+   * refused (not signed by the configured CA, expired, not naming the host), the handshake
+   * failed, or the server offers no TLS where the mode requires it.
+   */
+  private static String tlsProblem(Throwable error) {
+    javax.net.ssl.SSLException ssl = find(error, javax.net.ssl.SSLException.class);
+    java.security.cert.CertificateException cert =
+        find(error, java.security.cert.CertificateException.class);
+    if (ssl == null && cert == null) {
+      for (Throwable t = error; t != null; t = t.getCause()) {
+        // r2dbc-mysql: "Server does not support SSL but mode 'REQUIRED' requires SSL"
+        if (lower(t).contains("does not support ssl")) {
+          return "the server does not offer TLS, which orcha.mysql.tls.mode requires ("
+              + message(t) + ")";
+        }
+        if (t.getCause() == t) {
+          break;
+        }
+      }
+      return null;
+    }
+    String root = rootMessage(error);
+    String m = root.toLowerCase(Locale.ROOT);
+    if (m.contains("hostname") && m.contains("could not be verified")) {
+      return "TLS: the server's certificate does not name the host orcha connects to"
+          + " (orcha.mysql.tls.mode verify-identity): " + root;
+    }
+    if (cert != null || m.contains("certification path") || m.contains("certificate")) {
+      return "TLS: the server's certificate was refused (is it signed by the CA in"
+          + " orcha.mysql.tls.ca-file, and valid?): " + root;
+    }
+    return "TLS handshake failed: " + root;
   }
 
   /**

@@ -456,7 +456,8 @@ final class OperationRunner {
   }
 
   private <T> OperationResult<T> connectFailure(Run r, Throwable e) {
-    ProbeFailure f = MysqlErrors.classify(e, MysqlErrors.Context.connecting(r.key, settings.user()));
+    ProbeFailure f = MysqlErrors.withTlsHint(
+        MysqlErrors.classify(e, MysqlErrors.Context.connecting(r.key, settings.user())), settings.tls());
     Outcome outcome = e instanceof MysqlErrors.Timeout ? Outcome.TIMED_OUT : Outcome.REFUSED;
     String m = r.redact(f.message() + "; " + r.operation + " not attempted, nothing changed");
     log.warn("{} {} {}: {}", r.operation, r.key.displayString(), outcome, m);

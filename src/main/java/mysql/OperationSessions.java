@@ -3,7 +3,6 @@ package mysql;
 import io.asyncer.r2dbc.mysql.MySqlConnectionConfiguration;
 import io.asyncer.r2dbc.mysql.MySqlConnectionFactory;
 import io.asyncer.r2dbc.mysql.api.MySqlConnection;
-import io.asyncer.r2dbc.mysql.constant.SslMode;
 import io.netty.resolver.AddressResolverGroup;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.RowMetadata;
@@ -71,17 +70,13 @@ final class OperationSessions {
     public Mono<Session> open(InstanceKey key) {
       return Mono.defer(() -> {
         ChannelTracker tracker = new ChannelTracker(loops);
-        MySqlConnectionConfiguration config = MySqlConnectionConfiguration.builder()
+        MySqlConnectionConfiguration config = settings.tls().applyTo(
+                MySqlConnectionConfiguration.builder(), key.hostname())
             .host(key.hostname())
             .port(key.port())
             .user(settings.user())
             .password(settings.password())
             .connectTimeout(settings.connectTimeout())
-            .sslMode(switch (settings.tls()) {
-              case DISABLED -> SslMode.DISABLED;
-              case PREFERRED -> SslMode.PREFERRED;
-              case REQUIRED -> SslMode.REQUIRED;
-            })
             .tcpNoDelay(true)
             .tcpKeepAlive(true)
             .tinyInt1isBit(false)

@@ -20,7 +20,7 @@ import java.time.Duration;
  *     wins over the two settings above; empty = not configured
  * @param useSuperReadOnly UseSuperReadOnly: set-read-only also sets super_read_only (MySQL 5.7.8+;
  *     MariaDB has none)
- * @param tls TLS to the managed servers
+ * @param tls TLS to the managed servers (orcha.mysql.tls)
  * @param verifyTimeout how long an operation waits for the server to show the effect (both
  *     replication threads running after START SLAVE, a variable read back, ...)
  * @param pollInterval how often it reads the server again while waiting
@@ -34,7 +34,7 @@ public record OperationSettings(
     String replicationPassword,
     String replicationCredentialsQuery,
     boolean useSuperReadOnly,
-    ProberSettings.Tls tls,
+    ServerTls tls,
     Duration verifyTimeout,
     Duration pollInterval) {
 
@@ -59,7 +59,7 @@ public record OperationSettings(
       throw new IllegalArgumentException(
           "orcha.mysql.replication-password is set but orcha.mysql.replication-user is empty");
     }
-    tls = tls == null ? ProberSettings.Tls.PREFERRED : tls;
+    tls = tls == null ? ServerTls.PREFERRED : tls;
   }
 
   private static void requirePositive(String name, Duration d) {
@@ -101,7 +101,7 @@ public record OperationSettings(
     private String replicationPassword = "";
     private String replicationCredentialsQuery = "";
     private boolean useSuperReadOnly;
-    private ProberSettings.Tls tls = ProberSettings.Tls.PREFERRED;
+    private ServerTls tls = ServerTls.PREFERRED;
     private Duration verifyTimeout = DEFAULT_VERIFY_TIMEOUT;
     private Duration pollInterval = DEFAULT_POLL_INTERVAL;
 
@@ -113,7 +113,8 @@ public record OperationSettings(
     public Builder connectTimeout(Duration d) { connectTimeout = d; return this; }
     public Builder statementTimeout(Duration d) { statementTimeout = d; return this; }
     public Builder useSuperReadOnly(boolean b) { useSuperReadOnly = b; return this; }
-    public Builder tls(ProberSettings.Tls t) { tls = t; return this; }
+    public Builder tls(ProberSettings.Tls t) { tls = ServerTls.of(t); return this; }
+    public Builder tls(ServerTls t) { tls = t; return this; }
     public Builder verifyTimeout(Duration d) { verifyTimeout = d; return this; }
     public Builder pollInterval(Duration d) { pollInterval = d; return this; }
 

@@ -5,7 +5,6 @@ import io.asyncer.r2dbc.mysql.MySqlConnectionFactory;
 import io.asyncer.r2dbc.mysql.api.MySqlBatch;
 import io.asyncer.r2dbc.mysql.api.MySqlConnection;
 import io.asyncer.r2dbc.mysql.api.MySqlResult;
-import io.asyncer.r2dbc.mysql.constant.SslMode;
 import io.netty.resolver.AddressResolverGroup;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.RowMetadata;
@@ -232,7 +231,7 @@ public final class Prober implements AutoCloseable {
     Throwable cause = e instanceof StatementFailure sf ? sf.getCause() : e;
     MysqlErrors.Context ctx = new MysqlErrors.Context(key, settings.user(),
         run.connected ? statement : null, run.handshakeSeen(), run.notMySql());
-    ProbeFailure failure = MysqlErrors.classify(cause, ctx);
+    ProbeFailure failure = MysqlErrors.withTlsHint(MysqlErrors.classify(cause, ctx), settings.tls());
     if (log.isDebugEnabled()) {
       log.debug("probe failed: {} ({})", failure.message(), failure.reason());
     }
@@ -289,13 +288,13 @@ public final class Prober implements AutoCloseable {
     return Mono.defer(() -> {
       ChannelTracker tracker = new ChannelTracker(loops);
       run.tracker = tracker;
-      MySqlConnectionConfiguration config = MySqlConnectionConfiguration.builder()
+      MySqlConnectionConfiguration config = settings.tls().applyTo(
+              MySqlConnectionConfiguration.builder(), key.hostname())
           .host(key.hostname())
           .port(key.port())
           .user(settings.user())
           .password(settings.password())
           .connectTimeout(settings.connectTimeout())
-          .sslMode(sslMode(settings.tls()))
           .tcpNoDelay(true)
           .tcpKeepAlive(true)
           .tinyInt1isBit(false)
@@ -314,14 +313,6 @@ public final class Prober implements AutoCloseable {
           .doOnError(e -> tracker.forceClose())
           .doOnCancel(tracker::forceClose);
     });
-  }
-
-  private static SslMode sslMode(ProberSettings.Tls tls) {
-    return switch (tls) {
-      case DISABLED -> SslMode.DISABLED;
-      case PREFERRED -> SslMode.PREFERRED;
-      case REQUIRED -> SslMode.REQUIRED;
-    };
   }
 
   // ---------------------------------------------------------------------------------------------

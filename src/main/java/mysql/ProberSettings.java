@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * @param queries the configured custom queries (absent = not configured)
  * @param hostPatterns DataCenterPattern, RegionPattern, PhysicalEnvironmentPattern: a regex with
  *     one group, matched against the host name
- * @param tls whether to use TLS to the servers
+ * @param tls TLS to the servers (orcha.mysql.tls): mode and certificate files
  */
 public record ProberSettings(
     String user,
@@ -32,10 +32,37 @@ public record ProberSettings(
     boolean discoverByShowSlaveHosts,
     Map<CustomQuery, String> queries,
     Map<CustomQuery, Pattern> hostPatterns,
-    Tls tls) {
+    ServerTls tls) {
 
-  /** TLS to the managed servers. PREFERRED uses it when the server offers it. */
-  public enum Tls { DISABLED, PREFERRED, REQUIRED }
+  /**
+   * How much TLS to the managed servers (orcha.mysql.tls.mode). PREFERRED uses it when the
+   * server offers it; REQUIRED refuses servers without it but accepts any certificate;
+   * VERIFY_CA also needs the server's certificate to be signed by the configured CA;
+   * VERIFY_IDENTITY also needs it to name the host orcha connects to.
+   */
+  public enum Tls {
+    DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY;
+
+    /** As written in the configuration: disabled, preferred, required, verify-ca, verify-identity. */
+    public String settingValue() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    public boolean verifiesCertificate() {
+      return this == VERIFY_CA || this == VERIFY_IDENTITY;
+    }
+
+    /** From a setting value (case and '_' / '-' do not matter); null when it names no mode. */
+    public static Tls fromSetting(String value) {
+      String v = value == null ? "" : value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+      for (Tls t : values()) {
+        if (t.name().equals(v)) {
+          return t;
+        }
+      }
+      return null;
+    }
+  }
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
   public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(3);
@@ -49,7 +76,7 @@ public record ProberSettings(
     requirePositive("MySQLConnectTimeoutSeconds", connectTimeout);
     requirePositive("query timeout", queryTimeout);
     requirePositive("probe timeout", probeTimeout);
-    tls = tls == null ? Tls.PREFERRED : tls;
+    tls = tls == null ? ServerTls.PREFERRED : tls;
     EnumMap<CustomQuery, String> q = new EnumMap<>(CustomQuery.class);
     if (queries != null) {
       queries.forEach((k, v) -> {
@@ -131,7 +158,7 @@ public record ProberSettings(
     private boolean discoverByShowSlaveHosts = true;
     private final Map<CustomQuery, String> queries = new EnumMap<>(CustomQuery.class);
     private final Map<CustomQuery, Pattern> hostPatterns = new EnumMap<>(CustomQuery.class);
-    private Tls tls = Tls.PREFERRED;
+    private ServerTls tls = ServerTls.PREFERRED;
 
     private Builder(String user, String password) {
       this.user = user;
@@ -142,7 +169,8 @@ public record ProberSettings(
     public Builder queryTimeout(Duration d) { queryTimeout = d; return this; }
     public Builder probeTimeout(Duration d) { probeTimeout = d; return this; }
     public Builder discoverByShowSlaveHosts(boolean b) { discoverByShowSlaveHosts = b; return this; }
-    public Builder tls(Tls t) { tls = t; return this; }
+    public Builder tls(Tls t) { tls = ServerTls.of(t); return this; }
+    public Builder tls(ServerTls t) { tls = t; return this; }
 
     public Builder query(CustomQuery q, String text) {
       queries.put(q, text);

@@ -33,6 +33,7 @@ final class MysqlProbeClient implements ProbeClient, AutoCloseable {
         .queryTimeout(s.mysql().queryTimeout())
         .probeTimeout(s.mysql().connectTimeout().plus(s.mysql().queryTimeout().multipliedBy(2)))
         .discoverByShowSlaveHosts(s.discovery().discoverByShowSlaveHosts())
+        .tls(s.mysql().tls())
         .query(CustomQuery.REPLICATION_LAG, q.replicationLag())
         .query(CustomQuery.CLUSTER_ALIAS, q.clusterAlias())
         .query(CustomQuery.CLUSTER_DOMAIN, q.clusterDomain())

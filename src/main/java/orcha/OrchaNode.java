@@ -86,7 +86,8 @@ public final class OrchaNode implements AutoCloseable {
             s.mysql().topologyPassword().value())
         .connectTimeout(s.mysql().connectTimeout())
         .statementTimeout(s.mysql().operationTimeout())
-        .useSuperReadOnly(s.recovery().useSuperReadOnly());
+        .useSuperReadOnly(s.recovery().useSuperReadOnly())
+        .tls(s.mysql().tls());
     if (!s.mysql().replicationUser().isEmpty()) {
       b.replicationCredentials(s.mysql().replicationUser(), s.mysql().replicationPassword().value());
     }

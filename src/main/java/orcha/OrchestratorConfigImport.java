@@ -62,6 +62,9 @@ public final class OrchestratorConfigImport {
     map("MySQLConnectTimeoutSeconds", "orcha.mysql.connect-timeout", Kind.SECONDS);
     map("MySQLDiscoveryReadTimeoutSeconds", "orcha.mysql.query-timeout", Kind.SECONDS);
     map("MySQLTopologyReadTimeoutSeconds", "orcha.mysql.operation-timeout", Kind.SECONDS);
+    map("MySQLTopologySSLCAFile", "orcha.mysql.tls.ca-file", Kind.STRING);
+    map("MySQLTopologySSLCertFile", "orcha.mysql.tls.cert-file", Kind.STRING);
+    map("MySQLTopologySSLPrivateKeyFile", "orcha.mysql.tls.key-file", Kind.STRING);
     map("ReplicationCredentialsQuery", "orcha.mysql.replication-credentials-query", Kind.STRING);
     map("ReplicationLagQuery", "orcha.queries.replication-lag", Kind.STRING);
     map("SlaveLagQuery", "orcha.queries.replication-lag", Kind.STRING);
@@ -142,8 +145,7 @@ public final class OrchestratorConfigImport {
   /** Keys orchestrator knows that orcha accepts without acting on them (yet or ever). */
   private static final Set<String> UNSUPPORTED = Set.of(
       "Debug", "EnableSyslog", "ListenSocket", "AgentsServerPort",
-      "MySQLTopologySSLPrivateKeyFile", "MySQLTopologySSLCertFile", "MySQLTopologySSLCAFile",
-      "MySQLTopologySSLSkipVerify", "MySQLTopologyUseMutualTLS", "MySQLTopologyUseMixedTLS",
+      "MySQLTopologyUseMixedTLS",
       "TLSCacheTTLFactor", "SkipOrchestratorDatabaseUpdate", "PanicIfDifferentDatabaseDeploy",
       "RaftEnabled", "RaftAdvertise", "RaftDataDir", "DefaultRaftPort",
       "ExpectFailureAnalysisConcensus", "MySQLOrchestratorCredentialsConfigFile",
@@ -234,6 +236,9 @@ public final class OrchestratorConfigImport {
       String key = e.getKey();
       JsonNode value = e.getValue();
       Mapping m = MAPPED.get(key);
+      if (TopologyTlsMode.KEYS.contains(key)) {
+        continue; // orcha.mysql.tls.mode comes from both keys together, after the loop
+      }
       if (key.equals("UseMutualTLS")) {
         convert(key, value, Kind.BOOL, source);
         if (mutualTls && root.path("SSLCAFile").asText("").isBlank()) {
@@ -265,6 +270,7 @@ public final class OrchestratorConfigImport {
       String origin = ORIGIN_PREFIX + key + " in " + source;
       out = out.withValue(m.path(), ConfigValueFactory.fromAnyRef(convert(key, value, m.kind(), source), origin));
     }
+    out = TopologyTlsMode.apply(root, source, out, notices);
     return new Imported(out, List.copyOf(notices));
   }
 

@@ -66,9 +66,10 @@ public record Settings(
       Duration maxBackoff, int defaultInstancePort, String hostnameResolveMethod,
       boolean discoverByShowSlaveHosts) {}
 
+  /** @param tls orcha.mysql.tls: TLS to the managed servers, for probes and operations */
   public record Mysql(String topologyUser, Secret topologyPassword, Duration connectTimeout,
       Duration queryTimeout, Duration operationTimeout, String replicationUser,
-      Secret replicationPassword, String replicationCredentialsQuery) {}
+      Secret replicationPassword, String replicationCredentialsQuery, mysql.ServerTls tls) {}
 
   public record Queries(String replicationLag, String clusterAlias, String clusterDomain,
       String instanceAlias, String dataCenter, String region, String physicalEnvironment,
@@ -152,7 +153,7 @@ public record Settings(
         r.positiveDuration("orcha.discovery.max-backoff"),
         defaultPort, resolve, r.bool("orcha.discovery.discover-by-show-slave-hosts"));
 
-    Mysql mysql = mysql(r);
+    Mysql mysql = mysql(r, notices);
 
     Queries queries = new Queries(r.string("orcha.queries.replication-lag"),
         r.string("orcha.queries.cluster-alias"), r.string("orcha.queries.cluster-domain"),
@@ -291,7 +292,7 @@ public record Settings(
     }
   }
 
-  private static Mysql mysql(ConfigReader r) {
+  private static Mysql mysql(ConfigReader r, List<String> notices) {
     String user = r.string("orcha.mysql.topology-user");
     Secret password = new Secret(r.string("orcha.mysql.topology-password"));
     String credentialsFile = r.string("orcha.mysql.topology-credentials-file");
@@ -318,7 +319,8 @@ public record Settings(
         r.positiveDuration("orcha.mysql.connect-timeout"),
         r.positiveDuration("orcha.mysql.query-timeout"),
         r.positiveDuration("orcha.mysql.operation-timeout"),
-        replUser, replPassword, r.string("orcha.mysql.replication-credentials-query"));
+        replUser, replPassword, r.string("orcha.mysql.replication-credentials-query"),
+        ServerTlsSettings.read(r, notices));
   }
 
   private static Recovery recovery(ConfigReader r, Queries queries) {
@@ -522,6 +524,10 @@ public record Settings(
     }
     if (!backend.equals(newer.backend)) {
       changed.add("orcha.backend");
+    }
+    if (!mysql.tls().equals(newer.mysql.tls())) {
+      // probes switch at once (MysqlProbeClient.update); the operations' connector is built once
+      changed.add("orcha.mysql.tls (for operations; probes use it at once)");
     }
     return changed;
   }

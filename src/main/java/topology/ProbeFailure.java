@@ -19,6 +19,8 @@ public record ProbeFailure(Reason reason, String message) {
     MISSING_PRIVILEGE,
     /** the connection broke or the server answered something unreadable */
     PROTOCOL_ERROR,
+    /** TLS failed: the server offers none where it is required, or its certificate was refused */
+    TLS_ERROR,
     /** anything else the server answered with an error */
     SERVER_ERROR,
     OTHER

@@ -968,8 +968,8 @@ public final class PromotionPlanner {
       demote.add(new PlanStep.StopReplication(dk));
       phases.add(new PromotionPlan.Phase.Ordered("demote " + master, demote, true));
       List<PlanStep> promote = new ArrayList<>();
-      promote.add(new PlanStep.ResetReplicaAll(dk));
-      // the old master's CHANGE MASTER reads dk's position before dk takes writes
+      // the old master's CHANGE MASTER reads dk's position before dk takes writes, and copies
+      // the TLS options of dk's channel (MASTER_SSL_CA, ...) before dk's RESET SLAVE ALL drops it
       boolean credentials = MovePlanner.needsCredentials(m.instance());
       boolean ssl = credentials && d.instance().replication().sslAllowed();
       if (kind.isPresent() && kind.get() == ReplicationRules.GtidKind.MYSQL) {
@@ -987,6 +987,7 @@ public final class PromotionPlanner {
             new MasterPositioning.BinlogFile(CoordinatesOf.self(d.instance())), credentials,
             ssl));
       }
+      promote.add(new PlanStep.ResetReplicaAll(dk));
       promote.add(new PlanStep.SetReadOnly(dk, false));
       if (auto) {
         promote.add(new PlanStep.StartReplication(master));

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP proxy on 127.0.0.1 in front of a real server. While {@link #cutAfter} is armed, once the
+ * A TCP proxy on 127.0.0.1 (or another local address) in front of a real server. While {@link #cutAfter} is armed, once the
  * client sends a packet containing the trigger text, the proxy forwards only the first bytes of
  * the server's answer and then hangs up on both sides: a server dying mid-answer. Or, with
  * {@link #stallAfter}, passes nothing more and keeps the connection open: a hung server.
@@ -26,8 +26,13 @@ final class CuttingProxy implements AutoCloseable {
   private volatile boolean hangUp;
 
   CuttingProxy(int targetPort) throws IOException {
+    this(InetAddress.getLoopbackAddress(), targetPort);
+  }
+
+  /** Listening on another address, e.g. 127.0.0.2: a name the server's certificate lacks. */
+  CuttingProxy(InetAddress listen, int targetPort) throws IOException {
     this.targetPort = targetPort;
-    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.server = new ServerSocket(0, 50, listen);
     Thread t = new Thread(this::acceptLoop, "cutting-proxy");
     t.setDaemon(true);
     t.start();

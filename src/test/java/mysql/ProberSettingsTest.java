@@ -21,7 +21,7 @@ class ProberSettingsTest {
     assertEquals(Duration.ofSeconds(6), s.probeTimeout());
     assertTrue(s.discoverByShowSlaveHosts());
     assertEquals(Map.of(), s.queries());
-    assertEquals(ProberSettings.Tls.PREFERRED, s.tls());
+    assertEquals(ServerTls.PREFERRED, s.tls());
   }
 
   @Test

@@ -48,6 +48,38 @@ public final class Sandbox implements AutoCloseable {
     run(300, "up", "--ports", ports, "--shape", shape);
   }
 
+  /** The sandbox's account that REQUIREs X509 (with --tls); its password is the same. */
+  public static final String X509_USER = "orcha_x509";
+
+  /**
+   * Like {@link #up(String, int, int, String)} with TLS ("up --tls"): every server has a
+   * certificate of a CA generated for this sandbox ({@link #caFile()}), every replica replicates
+   * over TLS verifying its master's certificate, the replication user REQUIREs SSL and
+   * {@link #X509_USER} REQUIREs a client certificate ({@link #clientCertFile()}).
+   */
+  public static Sandbox upTls(String name, int firstPort, int count, String shape) {
+    Sandbox sb = new Sandbox(Path.of("/tmp", "orcha-sb-" + name));
+    sb.firstPort = firstPort;
+    sb.count = count;
+    sb.run(300, "up", "--tls", "--ports", firstPort + "-" + (firstPort + count - 1), "--shape", shape);
+    return sb;
+  }
+
+  /** The CA that signed every certificate of a --tls sandbox (PEM). */
+  public Path caFile() {
+    return dir.resolve("tls").resolve("ca.pem");
+  }
+
+  /** A client certificate of that CA (CN=orcha-client), for {@link #X509_USER}. */
+  public Path clientCertFile() {
+    return dir.resolve("tls").resolve("client-cert.pem");
+  }
+
+  /** Its key, PKCS#8 PEM. */
+  public Path clientKeyFile() {
+    return dir.resolve("tls").resolve("client-key.pem");
+  }
+
   /**
    * Like {@link #up(String, int, int, String)}, each server in its own network namespace behind
    * a bridge (addresses 198.18.0.x): links can then be cut silently.

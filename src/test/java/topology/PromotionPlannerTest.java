@@ -718,9 +718,10 @@ class PromotionPlannerTest {
             new PlanStep.WaitUntilCaughtUpWithMaster(key(10112), M, Duration.ofSeconds(20)),
             stop(10112)), true),
         new PromotionPlan.Phase.Ordered("promote 127.0.0.1:10112", List.of(
-            new PlanStep.ResetReplicaAll(key(10112)),
             new PlanStep.SetGtidSlavePosFromBinlogPos(M),
+            // copies 10112's channel TLS options: before 10112's channel is reset
             new PlanStep.ChangeMaster(M, key(10112), SLAVE_POS, true, true),
+            new PlanStep.ResetReplicaAll(key(10112)),
             new PlanStep.SetReadOnly(key(10112), false)), false)), p.phases());
     assertEquals(List.of(new PlanStep.SetReadOnly(M, false)), p.onAbort());
     assertTrue(p.needsCredentials());
@@ -755,9 +756,10 @@ class PromotionPlannerTest {
     CoordinatesOf at = new CoordinatesOf(key(10112), CoordinatesOf.Which.SELF,
         BinlogCoordinates.binary("bin-10112.000001", 11112));
     List<PlanStep> promote = p.phase("promote 127.0.0.1:10112").orElseThrow().steps();
-    assertEquals(List.of(new PlanStep.ResetReplicaAll(key(10112)),
+    assertEquals(List.of(
         new PlanStep.ChangeMaster(M, key(10112), new MasterPositioning.BinlogFile(at), true,
             false),
+        new PlanStep.ResetReplicaAll(key(10112)),
         new PlanStep.SetReadOnly(key(10112), false)), promote);
     assertEquals(PromotionPlan.Method.MasterRecoveryPseudoGTID, p.method());
   }
