@@ -132,6 +132,25 @@ public interface NodeApi {
   /** Registers a server's promotion rule; it expires after CandidateInstanceExpireMinutes. */
   CompletionStage<Void> registerCandidate(InstanceKey key, topology.PromotionRule rule);
 
+  /**
+   * Tags a server (tag): sets {@code name} to {@code value}, replacing an earlier value. Kept
+   * in the replicated control state, like downtimes: every node serves it, restarts keep it.
+   */
+  CompletionStage<Void> tag(InstanceKey key, String name, String value);
+
+  /**
+   * Removes tag {@code name} from {@code key}, or from every server when {@code key} is null;
+   * only where its value is {@code value}, unless that is null. Answers the servers untagged
+   * (sorted; empty when none had it).
+   */
+  CompletionStage<java.util.List<InstanceKey>> untag(InstanceKey key, String name, String value);
+
+  /**
+   * Replaces the servers of pool {@code pool} (submit-pool-instances); an empty list empties
+   * it. Pools expire when not submitted again within InstancePoolExpiryMinutes.
+   */
+  CompletionStage<Void> submitPool(String pool, java.util.List<InstanceKey> instances);
+
   /** Begins (or replaces) a server's downtime; answers the downtime as recorded. */
   CompletionStage<Downtime> beginDowntime(InstanceKey key, String owner, String reason,
       Duration duration);

@@ -401,6 +401,21 @@ public final class Dialect {
     return "SET GLOBAL " + identifier(variable) + " = " + (on ? "ON" : "OFF");
   }
 
+  /**
+   * {@code SET GLOBAL sql_slave_skip_counter = n} (MySQL 8.0.26+: {@code sql_replica_skip_counter}):
+   * the SQL thread skips the next n event groups when it starts. MySQL refuses it with
+   * gtid_mode=ON; MariaDB with GTID replication of several domains.
+   */
+  public String skipCounter(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("skip counter must be >= 1, got " + n);
+    }
+    boolean replicaName = family == Family.MYSQL_84
+        || (family == Family.MYSQL_80 && version.atLeast(8, 0, 26));
+    return "SET GLOBAL " + (replicaName ? "sql_replica_skip_counter" : "sql_slave_skip_counter")
+        + " = " + n;
+  }
+
   /** MariaDB: {@code SET GLOBAL gtid_slave_pos = '...'} (replication must be stopped). */
   public String setGtidSlavePos(String position) {
     requireMariaDb("gtid_slave_pos");

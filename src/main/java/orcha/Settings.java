@@ -48,7 +48,7 @@ public record Settings(
 
   public record Discovery(List<String> seeds, Duration pollInterval, Duration reasonableCheck,
       Duration maxBackoff, int defaultInstancePort, String hostnameResolveMethod,
-      boolean discoverByShowSlaveHosts) {}
+      boolean discoverByShowSlaveHosts, Duration instancePoolExpiry) {}
 
   public record Mysql(String topologyUser, Secret topologyPassword, Duration connectTimeout,
       Duration queryTimeout, Duration operationTimeout, String replicationUser,
@@ -134,7 +134,8 @@ public record Settings(
         r.duration("orcha.discovery.poll-interval", Duration.ofMillis(100)),
         r.duration("orcha.discovery.reasonable-check", Duration.ZERO),
         r.positiveDuration("orcha.discovery.max-backoff"),
-        defaultPort, resolve, r.bool("orcha.discovery.discover-by-show-slave-hosts"));
+        defaultPort, resolve, r.bool("orcha.discovery.discover-by-show-slave-hosts"),
+        r.positiveDuration("orcha.discovery.instance-pool-expiry"));
 
     Mysql mysql = mysql(r);
 

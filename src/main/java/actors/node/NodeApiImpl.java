@@ -326,6 +326,37 @@ public final class NodeApiImpl implements NodeApi {
   }
 
   @Override
+  public CompletionStage<Void> tag(InstanceKey key, String name, String value) {
+    CompletionStage<Boolean> put = AskPattern.askWithStatus(control,
+        r -> new ControlState.PutTag(key, name, value, r), timeout(), scheduler);
+    return put.thenCompose(b -> audited("put-instance-tag", key, "", name + "=" + value));
+  }
+
+  @Override
+  public CompletionStage<List<InstanceKey>> untag(InstanceKey key, String name, String value) {
+    CompletionStage<List<InstanceKey>> removed = AskPattern.askWithStatus(control,
+        r -> new ControlState.RemoveTags(key, name, value, r), timeout(), scheduler);
+    return removed.thenCompose(keys -> {
+      CompletionStage<Void> logged = CompletableFuture.completedFuture(null);
+      for (InstanceKey k : keys) {
+        logged = logged.thenCompose(v -> audited("delete-instance-tag", k, "",
+            name + (value == null ? "" : "=" + value)));
+      }
+      return logged.thenApply(v -> keys);
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> submitPool(String pool, List<InstanceKey> instances) {
+    Duration validFor = settings.get().discovery().instancePoolExpiry();
+    CompletionStage<ControlState.Pool> submitted = AskPattern.askWithStatus(control,
+        r -> new ControlState.SubmitPool(pool, instances, validFor, r), timeout(), scheduler);
+    return submitted.thenCompose(p -> auditor.record("submit-pool-instances", InstanceKey.NONE,
+        "", settings.get().nodeName(), "pool " + pool + ": " + instances + " until "
+            + p.expiresAt()));
+  }
+
+  @Override
   public CompletionStage<Downtime> beginDowntime(InstanceKey key, String owner, String reason,
       Duration duration) {
     CompletionStage<Downtime> begun = AskPattern.askWithStatus(control,
