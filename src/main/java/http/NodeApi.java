@@ -107,6 +107,12 @@ public interface NodeApi {
       java.util.function.BiFunction<TopologySnapshot, topology.MoveSettings,
           topology.Planned<topology.RefactoringPlan>> planner);
 
+  /**
+   * Reads the GTID state at the start of each of a server's binary logs, and its state now
+   * (locate-gtid-errant); changes nothing, so it takes no lock and no fence.
+   */
+  CompletionStage<mysql.Operations.BinlogHistory> binlogHistory(InstanceKey key);
+
   /** Runs an operation on one server (start-replica, set-read-only, ...). */
   CompletionStage<refactor.Refactorer.SingleOutcome> operate(refactor.ServerOperation operation,
       String user);

@@ -83,6 +83,7 @@ final class RefactorRoutes {
     t.add("skip-query/:host/:port", r -> op(r, new ServerOperation.SkipQuery(key(r)),
         "Query skipped on "));
     t.add("restart-replica-statements/:host/:port", this::restartStatements);
+    t.add("locate-gtid-errant/:host/:port", this::locateErrant);
     t.add("restart-replica/:host/:port", r -> op(r, new ServerOperation.RestartReplica(key(r)), "Replica restarted: "));
     t.add("stop-replica-nice/:host/:port", r -> op(r, new ServerOperation.StopReplicaNicely(key(r),
         java.time.Duration.ofSeconds(api.settings().thresholds().reasonableMaintenanceLagSeconds())),
@@ -281,6 +282,33 @@ final class RefactorRoutes {
       List<String> statements = mysql.RestartStatements.around(d, repl.ioThread(),
           repl.sqlThread(), query);
       return ApiReply.ok("statements for: " + k, ApiJson.strings(statements));
+    });
+  }
+
+  /**
+   * The binary logs holding the server's errant GTIDs (its GtidErrant, as the picture computed
+   * it), oldest first; Message {@code located errant GTID}. Reads the logs' first events only.
+   */
+  private CompletionStage<ApiReply> locateErrant(ApiRequest r) {
+    InstanceKey k = key(r);
+    return api.snapshot().thenCompose(s -> {
+      InstanceView v = s.instance(k).orElseThrow(() -> new ApiException("Cannot read instance: " + k));
+      String errant = v.gtidErrant();
+      if (errant.isEmpty()) {
+        throw new ApiException("locate-gtid-errant: no errant GTID on " + k);
+      }
+      topology.Instance master = s.instance(v.instance().masterKey())
+          .map(InstanceView::instance).orElse(null);
+      return api.binlogHistory(k).thenApply(h -> {
+        List<String> files;
+        try {
+          files = topology.ErrantBinlogs.locate(v.instance(), errant, master, h.logs(),
+              h.stateNow());
+        } catch (IllegalArgumentException e) {
+          throw new ApiException("locate-gtid-errant on " + k + ": " + e.getMessage());
+        }
+        return ApiReply.ok("located errant GTID", ApiJson.strings(files));
+      });
     });
   }
 

@@ -56,8 +56,6 @@ public final class UnsupportedRoutes {
         + " cluster, not through this call");
     m.put("replication-analysis-changelog", "orcha records failure detections, not every"
         + " analysis change: see audit-failure-detection");
-    m.put("locate-gtid-errant", "orcha does not read binary logs: which-gtid-errant (GtidErrant)"
-        + " shows the errant set, and gtid-errant-reset-master or gtid-errant-inject-empty fix it");
     for (String metric : new String[] {"discovery-metrics-raw", "discovery-metrics-aggregated",
         "discovery-queue-metrics-raw", "discovery-queue-metrics-aggregated",
         "backend-query-metrics-raw", "backend-query-metrics-aggregated",

@@ -341,6 +341,17 @@ public final class Dialect {
     return "SHOW BINARY LOGS";
   }
 
+  /**
+   * The first events of a binary log: Format_desc, then MySQL's Previous_gtids or MariaDB's
+   * Gtid_list (columns Log_name, Pos, Event_type, Server_id, End_log_pos, Info).
+   */
+  public String binlogFirstEventsQuery(String logFile) {
+    if (logFile == null || logFile.isBlank()) {
+      throw new IllegalArgumentException("binary log file name must not be empty");
+    }
+    return "SHOW BINLOG EVENTS IN " + quote(logFile) + " LIMIT 4";
+  }
+
   public String purgeBinaryLogsTo(String logFile) {
     if (logFile == null || logFile.isBlank()) {
       throw new IllegalArgumentException("binary log file name must not be empty");

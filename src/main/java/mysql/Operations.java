@@ -727,6 +727,39 @@ public final class Operations implements AutoCloseable {
   // =============================================================================================
   // reads
 
+  /**
+   * The GTID state at the start of each of the server's binary logs (MySQL Previous_gtids,
+   * MariaDB Gtid_list), oldest first, and its state now (gtid_executed / gtid_binlog_state):
+   * what locate-gtid-errant reads. One short statement per binary log; nothing changes.
+   */
+  public CompletionStage<OperationResult<BinlogHistory>> binlogHistory(InstanceKey key) {
+    return runner.run(key, "binlog-history", List.of(), r -> binaryLogs(r).flatMap(files -> {
+      if (files.isEmpty()) {
+        return r.refuse("no binary logs (binary logging is off?)");
+      }
+      String startEvent = r.dialect.isMariaDb() ? "Gtid_list" : "Previous_gtids";
+      return reactor.core.publisher.Flux.fromIterable(files)
+          .concatMap(f -> r.read(r.dialect.binlogFirstEventsQuery(f)).map(rows -> {
+            String state = "";
+            for (Map<String, String> row : rows) {
+              Map<String, String> ci = ServerAnswers.caseInsensitive(row);
+              if (startEvent.equalsIgnoreCase(nz(ci.get("Event_type")))) {
+                state = nz(ci.get("Info"));
+              }
+            }
+            return new topology.ErrantBinlogs.Binlog(f, state);
+          }))
+          .collectList()
+          .flatMap(logs -> r.variables("gtid_executed", "gtid_binlog_state").map(v ->
+              new Done<>(new BinlogHistory(logs, r.dialect.isMariaDb()
+                  ? nz(v.get("gtid_binlog_state")) : flat(v.get("gtid_executed"))),
+                  key.displayString() + ": " + logs.size() + " binary logs read")));
+    }));
+  }
+
+  /** The GTID state at the start of each binary log, oldest first, and the state now. */
+  public record BinlogHistory(List<topology.ErrantBinlogs.Binlog> logs, String stateNow) {}
+
   /** The server's own binlog position (SHOW MASTER STATUS / SHOW BINARY LOG STATUS). */
   public CompletionStage<OperationResult<BinlogCoordinates>> currentCoordinates(InstanceKey key) {
     return runner.run(key, "current-coordinates", List.of(), r -> ownCoordinates(r)

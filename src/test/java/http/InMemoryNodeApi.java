@@ -332,6 +332,20 @@ class InMemoryNodeApi implements NodeApi {
     });
   }
 
+  /** What binlogHistory answers (null: no server to read). */
+  volatile mysql.Operations.BinlogHistory binlogs;
+
+  @Override
+  public CompletionStage<mysql.Operations.BinlogHistory> binlogHistory(InstanceKey key) {
+    calls.add("binlog-history " + key);
+    return answer(() -> {
+      if (binlogs == null) {
+        throw new ApiException(key + ": connection refused");
+      }
+      return binlogs;
+    });
+  }
+
   @Override
   public topology.MoveSettings moveSettings() {
     return topology.MoveSettings.DEFAULTS;

@@ -228,6 +228,36 @@ class OperatorRoutesTest extends ApiTestBase {
   }
 
   @Test
+  void locateGtidErrantNamesTheBinaryLogsHoldingTheErrantTransactions() {
+    assertEquals("locate-gtid-errant: no errant GTID on 127.0.0.1:10112",
+        error("/api/locate-gtid-errant/127.0.0.1/10112"));
+    String own = Fixtures.uuid(10114);
+    String master = Fixtures.uuid(10111);
+    topology.Instance errant = Fixtures.server(10114).readOnly(true)
+        .replication(Fixtures.replicating(10111, topology.ThreadState.RUNNING,
+            topology.ThreadState.RUNNING, 0L, ""))
+        .gtid(new topology.GtidState("ON", master + ":1-100," + own + ":1-3", "", true, "", "",
+            "", 0, false)).build();
+    List<topology.ObservedInstance> observed = new ArrayList<>();
+    Fixtures.star().stream().filter(i -> i.key().port() != 10114)
+        .forEach(i -> observed.add(Fixtures.reached(i)));
+    observed.add(Fixtures.reached(errant));
+    API.snapshot = Fixtures.snapshot(observed);
+    assertEquals(own + ":1-3", bare("/api/instance/127.0.0.1/10114").get("GtidErrant").asText());
+    assertEquals("127.0.0.1:10114: connection refused",
+        error("/api/locate-gtid-errant/127.0.0.1/10114"));
+    API.binlogs = new mysql.Operations.BinlogHistory(List.of(
+        new topology.ErrantBinlogs.Binlog("mysql-bin.000001", ""),
+        new topology.ErrantBinlogs.Binlog("mysql-bin.000002", master + ":1-50"),
+        new topology.ErrantBinlogs.Binlog("mysql-bin.000003", master + ":1-100," + own + ":1-3")),
+        master + ":1-100," + own + ":1-3");
+    JsonNode r = ok("/api/locate-gtid-errant/127.0.0.1/10114");
+    assertEquals("located errant GTID", r.get("Message").asText());
+    assertEquals("[\"mysql-bin.000002\"]", r.get("Details").toString());
+    assertTrue(API.audits.isEmpty(), "a read: " + API.audits);
+  }
+
+  @Test
   void gtidVariantsOfPseudoGtidMovesAreRefactorings() {
     for (String path : List.of("/api/move-equivalent/127.0.0.1/10113/127.0.0.1/10112",
         "/api/match-replicas/127.0.0.1/10111/127.0.0.1/10112",

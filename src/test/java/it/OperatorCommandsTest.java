@@ -192,8 +192,23 @@ class OperatorCommandsTest {
     assertEquals(1, unresolve.exit(), unresolve.toString());
     assertTrue(unresolve.err().startsWith("register-hostname-unresolve: orcha takes host names as"
         + " given"), unresolve.err());
-    OrchaClientTest.Run errant = client("-c", "locate-gtid-errant", "-i", key(R1));
-    assertEquals(1, errant.exit(), errant.toString());
-    assertTrue(errant.err().startsWith("locate-gtid-errant: "), errant.err());
+  }
+
+  /** Last: the errant write breaks replication from the master under gtid_strict_mode. */
+  @Test
+  @Order(5)
+  void locateGtidErrantNamesTheBinaryLogOfAnErrantWrite() {
+    OrchaClientTest.Run none = client("-c", "locate-gtid-errant", "-i", key(R2));
+    assertEquals(1, none.exit(), none.toString());
+    assertEquals("locate-gtid-errant: no errant GTID on " + key(R2), none.err());
+    sandbox.sql(R2, "FLUSH BINARY LOGS");
+    String holding = sandbox.sql(R2, "SELECT @@log_bin_basename").replaceAll("(?s).*/", "");
+    sandbox.sql(R2, "INSERT INTO app.t (v) VALUES ('errant')");
+    String file = sandbox.sql(R2, "SHOW MASTER STATUS").lines()
+        .filter(l -> l.startsWith(holding)).findFirst().orElseThrow().split("\\s+")[0];
+    sandbox.sql(R2, "FLUSH BINARY LOGS");
+    Eventually.await(key(R2) + " has an errant GTID", Duration.ofSeconds(30), () -> instance(R2),
+        i -> !i.path("GtidErrant").asText().isEmpty());
+    assertEquals(file, out("-c", "locate-gtid-errant", "-i", key(R2)));
   }
 }

@@ -257,6 +257,16 @@ public final class NodeApiImpl implements NodeApi {
   }
 
   @Override
+  public CompletionStage<mysql.Operations.BinlogHistory> binlogHistory(InstanceKey key) {
+    return refactorer.operations().binlogHistory(key).thenApply(r -> {
+      if (!r.succeeded()) {
+        throw new ApiException(r.message());
+      }
+      return r.value();
+    });
+  }
+
+  @Override
   public topology.MoveSettings moveSettings() {
     return topology.MoveSettings.from(settings.get().thresholds());
   }
