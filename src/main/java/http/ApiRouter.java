@@ -178,10 +178,10 @@ public final class ApiRouter {
     if (!Authentication.changesState(command)) {
       return reply;
     }
-    String path = request.http().getUri().path();
+    String path = decoded(request.http().getUri().path());
     return reply.handle((r, failure) -> {
       String outcome = failure == null && r != null
-          ? (r.status() == ApiReply.OK ? "OK" : "ERROR " + message(r))
+          ? (r.status() == ApiReply.OK ? "OK" + withMessage(r) : "ERROR " + message(r))
           : "ERROR " + ErrorMapping.unwrap(failure).getMessage();
       CompletionStage<Void> logged;
       try {
@@ -192,6 +192,26 @@ public final class ApiRouter {
       return logged.exceptionally(e -> null).thenCompose(v -> failure == null
           ? CompletableFuture.completedFuture(r) : CompletableFuture.<ApiReply>failedFuture(failure));
     }).thenCompose(x -> x);
+  }
+
+  /** " (Message)" of a successful answer, when it says more than "OK". */
+  private static String withMessage(ApiReply r) {
+    String m = message(r);
+    return m.isBlank() || m.equals("OK") ? "" : " (" + m + ")";
+  }
+
+  /**
+   * The path as the caller meant it, for the audit log: percent-decoded ('+' stays '+'), control
+   * characters dropped (orchestrator-client ends every value with an encoded newline).
+   */
+  private static String decoded(String path) {
+    String d;
+    try {
+      d = java.net.URI.create("http://x" + path).getPath();
+    } catch (IllegalArgumentException e) {
+      d = path; // not encoded after all
+    }
+    return d.replaceAll("\\p{Cntrl}", "");
   }
 
   private static String message(ApiReply r) {

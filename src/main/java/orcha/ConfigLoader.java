@@ -22,6 +22,8 @@ public final class ConfigLoader {
 
   private final List<Path> startFiles;
   private final Config overrides;
+  /** Notices already logged: each ignored key is reported once, not on every reload. */
+  private final java.util.Set<String> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * @param startFiles files given with --config at start, in order
@@ -34,6 +36,14 @@ public final class ConfigLoader {
 
   public List<Path> startFiles() {
     return startFiles;
+  }
+
+  /**
+   * The notices of {@code loaded} not returned before by this loader: at start all of them, at a
+   * reload only those about keys of a file not seen before (e.g. reload-configuration?config=).
+   */
+  public List<String> unreported(Loaded loaded) {
+    return loaded.notices().stream().filter(reported::add).toList();
   }
 
   /** Loads the start files. */

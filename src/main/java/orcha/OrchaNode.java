@@ -38,7 +38,7 @@ public final class OrchaNode implements AutoCloseable {
    */
   public static OrchaNode start(ConfigLoader loader, Clock clock) {
     ConfigLoader.Loaded loaded = loader.load();
-    loaded.notices().forEach(n -> log.warn("{}", n));
+    loader.unreported(loaded).forEach(n -> log.warn("{}", n));
     Settings settings = loaded.settings();
     Schema.ensure(settings.backend());
     MysqlProbeClient probes = new MysqlProbeClient(settings);

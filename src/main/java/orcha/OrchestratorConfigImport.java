@@ -178,6 +178,22 @@ public final class OrchestratorConfigImport {
       "MySQLTopologyMaxPoolConnections", "HttpTimeoutSeconds", "AgentAutoDiscover",
       "PseudoGTIDCoordinatesHistoryHeuristicMinutes");
 
+  /**
+   * Why some unsupported keys need no counterpart, said in their notice so that an operator does
+   * not go looking for a missing feature.
+   */
+  private static final Map<String, String> WHY = Map.of(
+      "RaftEnabled", "orcha nodes always form a cluster; RaftNodes (orcha.cluster.nodes) lists its members",
+      "RaftDataDir", "each node keeps its state in its own backend (SQLite3DataFile)",
+      "RaftAdvertise", "a node advertises its RaftBind address",
+      "DefaultRaftPort", "RaftBind and RaftNodes entries without a port use 10008",
+      "HTTPAdvertise", "nodes advertise the URL of their ListenAddress",
+      "ConsulAddress", "KV pairs are kept in orcha's replicated state (submit-masters-to-kv-stores)",
+      "ZkAddress", "KV pairs are kept in orcha's replicated state (submit-masters-to-kv-stores)",
+      "AutoPseudoGTID", "Pseudo-GTID is not supported; orcha uses GTID or binlog coordinates",
+      "RecoveryPeriodBlockMinutes",
+      "used only when > 0 and RecoveryPeriodBlockSeconds is 0 or absent");
+
   /** The imported values and what was ignored. */
   public record Imported(Config config, List<String> notices) {}
 
@@ -220,7 +236,8 @@ public final class OrchestratorConfigImport {
       }
       if (m == null) {
         notices.add(UNSUPPORTED.contains(key)
-            ? "orchestrator setting " + key + " in " + source + " is not supported by orcha; ignored"
+            ? "orchestrator setting " + key + " in " + source + " is not supported by orcha"
+                + (WHY.containsKey(key) ? " (" + WHY.get(key) + ")" : "") + "; ignored"
             : "orchestrator setting " + key + " in " + source + " is not known to orcha; ignored");
         continue;
       }

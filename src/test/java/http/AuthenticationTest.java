@@ -121,7 +121,7 @@ class AuthenticationTest extends ApiTestBase {
     assertTrue(client().get(READ, right).json().isArray());
     assertEquals(200, client().get(WRITE, right).status());
     assertEquals(List.of("forget 127.0.0.1:10111"), API.calls);
-    assertEquals(List.of("forget 127.0.0.1:10111 admin /api/forget/127.0.0.1/10111: OK"), API.audits);
+    assertEquals(List.of("forget 127.0.0.1:10111 admin /api/forget/127.0.0.1/10111: OK (Instance forgotten: 127.0.0.1:10111)"), API.audits);
   }
 
   @Test
@@ -188,7 +188,7 @@ class AuthenticationTest extends ApiTestBase {
     assertRefused(client().get(WRITE, "X-Forwarded-User", "bob"));
     assertTrue(API.calls.isEmpty());
     assertEquals(200, client().get(WRITE, "X-Forwarded-User", "alice").status());
-    assertEquals(List.of("forget 127.0.0.1:10111 alice /api/forget/127.0.0.1/10111: OK"), API.audits);
+    assertEquals(List.of("forget 127.0.0.1:10111 alice /api/forget/127.0.0.1/10111: OK (Instance forgotten: 127.0.0.1:10111)"), API.audits);
     // the default PowerAuthUsers ["*"]: everyone may
     use(auth(ApiAuth.Method.PROXY, false, List.of("*")));
     assertEquals(200, client().get(WRITE, "X-Forwarded-User", "bob").status());
@@ -224,7 +224,7 @@ class AuthenticationTest extends ApiTestBase {
     assertEquals(200, follower.client.get(WRITE, basic("admin", PASSWORD)).status());
     assertEquals(List.of("forget 127.0.0.1:10111"), API.calls);
     assertTrue(FOLLOWER.calls.isEmpty());
-    assertEquals(List.of("forget 127.0.0.1:10111 admin /api/forget/127.0.0.1/10111: OK"), API.audits);
+    assertEquals(List.of("forget 127.0.0.1:10111 admin /api/forget/127.0.0.1/10111: OK (Instance forgotten: 127.0.0.1:10111)"), API.audits);
     assertTrue(FOLLOWER.audits.isEmpty(), "only the node that ran it audits");
     // a proxy user in a custom header is passed on too
     use(new ApiAuth(ApiAuth.Method.PROXY, "", "", List.of("carol"), "X-Remote-User", false));

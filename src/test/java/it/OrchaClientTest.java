@@ -128,36 +128,16 @@ class OrchaClientTest {
   }
 
   static Map<Integer, Integer> topo(int... pairs) {
-    Map<Integer, Integer> m = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      m.put(pairs[i], pairs[i + 1]);
-    }
-    return m;
+    return OrchaFixture.topo(pairs);
   }
 
   static final Map<Integer, Integer> STAR = topo(M, 0, M + 1, M, M + 2, M, M + 3, M);
 
   /** Every server replicating from whom it should (0 = none), threads running, no errors. */
   static void awaitTopology(Map<Integer, Integer> masters) {
-    Eventually.await("topology " + masters, Duration.ofSeconds(30), () -> orcha.get("all-instances"), all -> {
-      if (all.size() != masters.size()) {
-        return false;
-      }
-      for (JsonNode i : all) {
-        int port = i.get("Key").get("Port").asInt();
-        int master = i.get("MasterKey").get("Port").asInt();
-        if (!masters.containsKey(port) || masters.get(port) != master) {
-          return false;
-        }
-        if (master != 0 && (i.get("ReplicationSQLThreadState").asInt() != 1
-            || i.get("ReplicationIOThreadState").asInt() != 1
-            || !i.get("LastSQLError").asText().isEmpty() || !i.get("LastIOError").asText().isEmpty())) {
-          return false;
-        }
-      }
-      return true;
-    });
+    orcha.awaitTopology(masters, Duration.ofSeconds(30));
   }
+
 
   @BeforeAll
   static void up() {
@@ -510,8 +490,75 @@ class OrchaClientTest {
     }
   }
 
+  static JsonNode readJson(String s) {
+    try {
+      return OrchaFixture.JSON.readTree(s);
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + s);
+    }
+  }
+
   @Test
   @Order(11)
+  void againstANodeWithAuthenticationOn() {
+    OrchaFixture secured = OrchaFixture.start(OrchaFixture.baseHocon(tmp.resolve("auth.db")) + """
+        orcha.http.auth.method = multi
+        orcha.http.auth.user = ops
+        orcha.http.auth.password = "s3cr3t"
+        """);
+    try {
+      String api = secured.apiUrl();
+      Map<String, String> ops = Map.of("ORCHA_API", api, "ORCHESTRATOR_AUTH_USER", "ops",
+          "ORCHESTRATOR_AUTH_PASSWORD", "s3cr3t");
+      Map<String, String> readonly = Map.of("ORCHA_API", api, "ORCHESTRATOR_AUTH_USER", "readonly",
+          "ORCHESTRATOR_AUTH_PASSWORD", "whatever");
+      // no credentials, wrong credentials: refused clearly, nothing printed on stdout
+      for (Map<String, String> env : List.of(Map.of("ORCHA_API", api), Map.of("ORCHA_API", api,
+          "ORCHESTRATOR_AUTH_USER", "ops", "ORCHESTRATOR_AUTH_PASSWORD", "wrong"))) {
+        Run r = runWith(env, "-c", "clusters");
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals("", r.out(), r.toString());
+        assertFalse(r.err().isEmpty(), r.toString());
+      }
+      // the right user discovers, reads and changes
+      Run discovered = runWith(ops, "-c", "discover", "-i", key(M));
+      assertEquals(0, discovered.exit(), discovered.toString());
+      assertEquals(key(M), discovered.out());
+      Eventually.await("the topology seen by the secured node", Duration.ofSeconds(30),
+          () -> runWith(ops, "-c", "which-cluster-instances", "-i", key(M)), r -> r.exit() == 0
+              && lineSet(r).equals(keys(M, M + 1, M + 2, M + 3)));
+      Run down = runWith(ops, "-c", "begin-downtime", "-i", key(M + 2), "-duration", "5m",
+          "-owner", "ops", "-reason", "auth-test");
+      assertEquals(0, down.exit(), down.toString());
+      assertEquals(key(M + 2), down.out());
+      // the read-only user reads, and is refused a change with orchestrator's word for it
+      Run listed = runWith(readonly, "-c", "downtimed");
+      assertEquals(0, listed.exit(), listed.toString());
+      assertEquals(List.of(key(M + 2)), listed.lines());
+      Run refused = runWith(readonly, "-c", "end-downtime", "-i", key(M + 2));
+      assertEquals(1, refused.exit(), refused.toString());
+      assertTrue(refused.err().contains("Unauthorized"), refused.toString());
+      assertEquals(List.of(key(M + 2)), runWith(readonly, "-c", "downtimed").lines());
+      // the audit log names who changed what
+      Run auditRun = runWith(ops, "-c", "api", "-path", "audit");
+      assertEquals(0, auditRun.exit(), auditRun.toString());
+      JsonNode audit = readJson(auditRun.out());
+      boolean byOps = false;
+      for (JsonNode row : audit) {
+        byOps |= row.path("AuditType").asText().equals("begin-downtime")
+            && row.path("User").asText().equals("ops");
+      }
+      assertTrue(byOps, audit.toString());
+      Run ended = runWith(ops, "-c", "end-downtime", "-i", key(M + 2));
+      assertEquals(0, ended.exit(), ended.toString());
+      assertEquals(List.of(), runWith(ops, "-c", "downtimed").lines());
+    } finally {
+      secured.close();
+    }
+  }
+
+  @Test
+  @Order(12)
   void aLeaderChangeIsFollowed() {
     String nodesList = "[\"127.0.0.1:" + CLUSTER_BASE + "\", \"127.0.0.1:" + (CLUSTER_BASE + 1)
         + "\", \"127.0.0.1:" + (CLUSTER_BASE + 2) + "\"]";

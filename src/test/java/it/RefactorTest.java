@@ -99,25 +99,9 @@ class RefactorTest {
 
   /** Every server replicating from whom it should (0 = none), threads running, no errors. */
   static void awaitTopology(Map<Integer, Integer> masters) {
-    Eventually.await("topology " + masters, Duration.ofSeconds(20), () -> orcha.get("all-instances"), all -> {
-      if (all.size() != masters.size()) {
-        return false;
-      }
-      for (JsonNode i : all) {
-        int port = i.get("Key").get("Port").asInt();
-        int master = i.get("MasterKey").get("Port").asInt();
-        if (!masters.containsKey(port) || masters.get(port) != master) {
-          return false;
-        }
-        if (master != 0 && (i.get("ReplicationSQLThreadState").asInt() != 1
-            || i.get("ReplicationIOThreadState").asInt() != 1
-            || !i.get("LastSQLError").asText().isEmpty() || !i.get("LastIOError").asText().isEmpty())) {
-          return false;
-        }
-      }
-      return true;
-    });
+    orcha.awaitTopology(masters, Duration.ofSeconds(20));
   }
+
 
   /** A row written on {@code master} reaches every other server. */
   static void rowReachesEveryone(int master) {
@@ -130,11 +114,7 @@ class RefactorTest {
   }
 
   static Map<Integer, Integer> topo(int... pairs) {
-    Map<Integer, Integer> m = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      m.put(pairs[i], pairs[i + 1]);
-    }
-    return m;
+    return OrchaFixture.topo(pairs);
   }
 
   static void assertKeyLessMaster(JsonNode r, int port, int master) {

@@ -214,4 +214,48 @@ class SettingsTest {
     assertEquals(false, loader.load(List.of(tmp.resolve("missing.json"))).settings()
         .recovery().preventCrossDataCenterMasterFailover());
   }
+
+  /**
+   * An orchestrator configuration with every key of the contract's §10 (and the discovery,
+   * backend, credentials, HTTP, auth, raft, hook and TLS keys) is accepted; what orcha ignores is
+   * reported by name, once per loader (start), and again only for a file a reload brings in.
+   */
+  @Test
+  void everyOrchestratorKeyIsAcceptedAndIgnoredOnesAreReportedOnce() throws IOException {
+    Path json = tmp.resolve("every-key.conf.json");
+    String text = new String(getClass().getResourceAsStream("/orchestrator/every-key.conf.json")
+        .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+        .replace("@SQLITE@", tmp.resolve("o.db").toString());
+    Files.writeString(json, text);
+    ConfigLoader loader = new ConfigLoader(List.of(json), ConfigFactory.empty());
+    ConfigLoader.Loaded loaded = loader.load();
+    Settings s = loaded.settings();
+    assertEquals("multi", s.http().auth().method());
+    assertEquals(3, s.cluster().nodes().size());
+    assertEquals(List.of("*"), s.recovery().masterClusterFilters());
+    assertEquals(1, s.recovery().hooks().onFailureDetection().size());
+    assertEquals(Duration.ofSeconds(3600), s.recovery().periodBlock());
+    // every notice names a key of the file; none is "not known"; no value (password) is shown
+    com.fasterxml.jackson.databind.JsonNode keys = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(text);
+    for (String n : loaded.notices()) {
+      String key = n.replaceFirst("^orchestrator setting (\\w+) in .*", "$1");
+      assertTrue(keys.has(key), n);
+      assertTrue(n.contains(" is not supported by orcha"), n);
+      assertTrue(!n.contains("not-a-real-password"), n);
+    }
+    assertTrue(loaded.notices().stream().anyMatch(n -> n.startsWith("orchestrator setting RaftEnabled in "
+        + json + " is not supported by orcha (orcha nodes always form a cluster")), loaded.notices().toString());
+    assertEquals(loaded.notices().size(), loaded.notices().stream().distinct().count());
+    // reported once: at start all of them, at a reload of the same files none
+    assertEquals(loaded.notices(), loader.unreported(loaded));
+    assertEquals(List.of(), loader.unreported(loader.load()));
+    // a reload bringing a file with a key nobody knows reports that key
+    Path extra = tmp.resolve("extra.json");
+    Files.writeString(extra, "{\"InstancePollSecondz\": 1, \"InstancePollSeconds\": 2}");
+    ConfigLoader.Loaded reloaded = loader.load(List.of(extra));
+    assertEquals(Duration.ofSeconds(2), reloaded.settings().discovery().pollInterval());
+    assertEquals(List.of("orchestrator setting InstancePollSecondz in " + extra
+        + " is not known to orcha; ignored"), loader.unreported(reloaded));
+  }
 }

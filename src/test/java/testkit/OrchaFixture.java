@@ -129,6 +129,40 @@ public final class OrchaFixture implements AutoCloseable {
   }
 
   /**
+   * Waits until this node sees exactly the servers of {@code masters} (port → its master's port,
+   * 0 for none), each replicating from whom it should with both threads running and no error.
+   */
+  public void awaitTopology(java.util.Map<Integer, Integer> masters, Duration within) {
+    Eventually.await("topology " + masters, within, () -> get("all-instances"), all -> {
+      if (all.size() != masters.size()) {
+        return false;
+      }
+      for (JsonNode i : all) {
+        int port = i.get("Key").get("Port").asInt();
+        int master = i.get("MasterKey").get("Port").asInt();
+        if (!masters.containsKey(port) || masters.get(port) != master) {
+          return false;
+        }
+        if (master != 0 && (i.get("ReplicationSQLThreadState").asInt() != 1
+            || i.get("ReplicationIOThreadState").asInt() != 1
+            || !i.get("LastSQLError").asText().isEmpty() || !i.get("LastIOError").asText().isEmpty())) {
+          return false;
+        }
+      }
+      return true;
+    });
+  }
+
+  /** {@code topo(10111, 0, 10112, 10111)}: port, master port, ... in order, for awaitTopology. */
+  public static java.util.Map<Integer, Integer> topo(int... pairs) {
+    java.util.Map<Integer, Integer> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      m.put(pairs[i], pairs[i + 1]);
+    }
+    return m;
+  }
+
+  /**
    * Forgets every server this node knows and ends their downtimes (a recovery downtimes the
    * dead master for a year): the next test's sandbox on the same ports starts clean.
    */

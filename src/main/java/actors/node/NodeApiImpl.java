@@ -164,6 +164,8 @@ public final class NodeApiImpl implements NodeApi {
       } catch (IllegalArgumentException e) {
         throw new ApiException("Config not reloaded: " + e.getMessage());
       }
+      loader.unreported(loaded).forEach(n ->
+          org.slf4j.LoggerFactory.getLogger(NodeApiImpl.class).warn("{}", n));
       Settings previous = settings.get();
       Settings next = loaded.settings();
       settings.set(next);
@@ -295,17 +297,14 @@ public final class NodeApiImpl implements NodeApi {
   public CompletionStage<Void> setGlobalRecoveries(boolean enabled) {
     CompletionStage<Boolean> set = AskPattern.askWithStatus(control,
         r -> new ControlState.SetGlobalRecoveries(enabled, r), timeout(), scheduler);
-    return set.thenCompose(b -> auditor.record(enabled ? "enable-global-recoveries"
-        : "disable-global-recoveries", InstanceKey.NONE, "", settings.get().nodeName(),
-        "global recoveries " + (enabled ? "enabled" : "disabled")));
+    return set.thenApply(b -> null); // audited by the API router, with the user
   }
 
   @Override
   public CompletionStage<Void> setClusterAlias(String clusterName, String alias) {
     CompletionStage<Boolean> set = AskPattern.askWithStatus(control,
         r -> new ControlState.SetClusterAlias(clusterName, alias, r), timeout(), scheduler);
-    return set.thenCompose(b -> auditor.record("set-cluster-alias", InstanceKey.NONE, clusterName,
-        settings.get().nodeName(), "alias " + alias));
+    return set.thenApply(b -> null); // audited by the API router, with the user
   }
 
   @Override
@@ -331,8 +330,7 @@ public final class NodeApiImpl implements NodeApi {
     Duration validFor = settings.get().recovery().candidateInstanceExpire();
     CompletionStage<ControlState.Candidate> registered = AskPattern.askWithStatus(control,
         r -> new ControlState.RegisterCandidate(key, rule, validFor, r), timeout(), scheduler);
-    return registered.thenCompose(c -> audited("register-candidate", key, "",
-        "promotion rule " + rule.apiName() + " until " + c.expiresAt()));
+    return registered.thenApply(c -> null); // audited by the API router, with the user
   }
 
   @Override
@@ -371,16 +369,14 @@ public final class NodeApiImpl implements NodeApi {
       Duration duration) {
     CompletionStage<Downtime> begun = AskPattern.askWithStatus(control,
         r -> new ControlState.BeginDowntime(key, owner, reason, duration, r), timeout(), scheduler);
-    return begun.thenCompose(d -> audited("begin-downtime", key, owner,
-        "owner: " + owner + ", reason: " + reason + ", until: " + d.endsAt()).thenApply(v -> d));
+    return begun; // audited by the API router, with the user
   }
 
   @Override
   public CompletionStage<Void> endDowntime(InstanceKey key) {
     CompletionStage<Boolean> ended = AskPattern.askWithStatus(control,
         r -> new ControlState.EndDowntime(key, r), timeout(), scheduler);
-    return ended.thenCompose(b -> b ? audited("end-downtime", key, "", "downtime ended")
-        : CompletableFuture.completedFuture(null));
+    return ended.thenApply(b -> null); // audited by the API router, with the user
   }
 
   @Override
@@ -388,8 +384,7 @@ public final class NodeApiImpl implements NodeApi {
       String reason, Duration duration) {
     CompletionStage<ControlState.Maintenance> begun = AskPattern.askWithStatus(control,
         r -> new ControlState.BeginMaintenance(key, owner, reason, duration, r), timeout(), scheduler);
-    return begun.thenCompose(m -> audited("begin-maintenance", key, owner,
-        "maintenance " + m.id() + ", owner: " + owner + ", reason: " + reason).thenApply(v -> m));
+    return begun; // audited by the API router, with the user
   }
 
   @Override
