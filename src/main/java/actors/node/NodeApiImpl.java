@@ -333,25 +333,18 @@ public final class NodeApiImpl implements NodeApi {
     return registered.thenApply(c -> null); // audited by the API router, with the user
   }
 
+  // tags and pools: the router audits each call (one row, with the answer's message)
   @Override
   public CompletionStage<Void> tag(InstanceKey key, String name, String value) {
     CompletionStage<Boolean> put = AskPattern.askWithStatus(control,
         r -> new ControlState.PutTag(key, name, value, r), timeout(), scheduler);
-    return put.thenCompose(b -> audited("put-instance-tag", key, "", name + "=" + value));
+    return put.thenApply(b -> null);
   }
 
   @Override
   public CompletionStage<List<InstanceKey>> untag(InstanceKey key, String name, String value) {
-    CompletionStage<List<InstanceKey>> removed = AskPattern.askWithStatus(control,
+    return AskPattern.askWithStatus(control,
         r -> new ControlState.RemoveTags(key, name, value, r), timeout(), scheduler);
-    return removed.thenCompose(keys -> {
-      CompletionStage<Void> logged = CompletableFuture.completedFuture(null);
-      for (InstanceKey k : keys) {
-        logged = logged.thenCompose(v -> audited("delete-instance-tag", k, "",
-            name + (value == null ? "" : "=" + value)));
-      }
-      return logged.thenApply(v -> keys);
-    });
   }
 
   @Override
@@ -359,9 +352,7 @@ public final class NodeApiImpl implements NodeApi {
     Duration validFor = settings.get().discovery().instancePoolExpiry();
     CompletionStage<ControlState.Pool> submitted = AskPattern.askWithStatus(control,
         r -> new ControlState.SubmitPool(pool, instances, validFor, r), timeout(), scheduler);
-    return submitted.thenCompose(p -> auditor.record("submit-pool-instances", InstanceKey.NONE,
-        "", settings.get().nodeName(), "pool " + pool + ": " + instances + " until "
-            + p.expiresAt()));
+    return submitted.thenApply(p -> null);
   }
 
   @Override
