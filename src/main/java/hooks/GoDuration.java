@@ -3,11 +3,11 @@ package hooks;
 import java.time.Duration;
 
 /** Formats a duration the way Go's {@code time.Duration.String()} does, as orchestrator audits. */
-final class GoDuration {
+public final class GoDuration {
 
   private GoDuration() {}
 
-  static String format(Duration d) {
+  public static String format(Duration d) {
     long ns = d.toNanos();
     if (ns == 0) {
       return "0s";

@@ -60,10 +60,15 @@ public final class ApiRouter {
     new RecoveryRoutes(api).register(table);
     new FailoverRoutes(api, clock).register(table);
     new RecoveryAuditRoutes(api, clock).register(table);
+    new TagRoutes(api).register(table);
+    new PoolRoutes(api, clock).register(table);
     meta.register(table);
   }
 
-  /** The route patterns served under {@code api/}. */
+  /**
+   * The route patterns served under {@code api/}; the commands refused on purpose are
+   * {@link UnsupportedRoutes#commands()}.
+   */
   public List<String> patterns() {
     return table.patterns();
   }
@@ -137,6 +142,11 @@ public final class ApiRouter {
     }
     Optional<List<String>> rest = underApi(segments, settings.urlPrefix());
     if (rest.isPresent() && !(customStatus && rest.get().get(0).equals("status"))) {
+      // refused on purpose, whatever follows: answered here, never forwarded or audited
+      Optional<ApiReply> refused = UnsupportedRoutes.refusal(rest.get().get(0));
+      if (refused.isPresent()) {
+        return done(refused.get());
+      }
       Optional<RouteTable.Match> m = table.match(rest.get());
       if (m.isPresent()) {
         ApiRequest request = new ApiRequest(req, m.get().params(), user);

@@ -34,10 +34,40 @@ final class ClusterRoutes {
     t.add("topology/:clusterHint", req -> topology(req, TopologyText.Format.PLAIN));
     t.add("topology-tabulated/:clusterHint", req -> topology(req, TopologyText.Format.TABULATED));
     t.add("topology-tags/:clusterHint", req -> topology(req, TopologyText.Format.TAGS));
+    t.add("topology/:host/:port", req -> topology(req, TopologyText.Format.PLAIN));
+    t.add("topology-tabulated/:host/:port", req -> topology(req, TopologyText.Format.TABULATED));
+    t.add("topology-tags/:host/:port", req -> topology(req, TopologyText.Format.TAGS));
+    t.add("cluster-osc-replicas/:clusterHint", this::oscReplicas);
+    t.add("snapshot-topologies", this::snapshotTopologies);
   }
 
+  /** The cluster named by {@code :clusterHint}, or the one {@code :host/:port} belongs to. */
   private String resolve(TopologySnapshot s, ApiRequest req) {
+    if (!req.param("host").isEmpty()) {
+      InstanceKey key = ApiParams.instanceKey(req);
+      return s.instance(key).orElseThrow(() -> new ApiException("Cannot read instance: " + key))
+          .clusterName();
+    }
     return ApiParams.clusterName(s, req.param("clusterHint"), api.settings().defaultInstancePort());
+  }
+
+  /** Bare array: the replicas fit to control an online schema change (§4.1). */
+  private CompletionStage<ApiReply> oscReplicas(ApiRequest req) {
+    return api.snapshot().thenApply(s -> InstanceRoutes.list(
+        topology.ClusterHeuristics.oscReplicas(s, resolve(s, req)), s));
+  }
+
+  /**
+   * orchestrator copies its instance table into a history table here. orcha's picture is
+   * persisted as it changes, so there is nothing more to write: this takes the current picture
+   * and says how long that took, in orchestrator's {@code Took <duration>}.
+   */
+  private CompletionStage<ApiReply> snapshotTopologies(ApiRequest req) {
+    long t0 = System.nanoTime();
+    return api.snapshot().thenApply(s -> ApiReply.ok("Topology snapshot of "
+        + s.instances().size() + " instances: orcha persists its picture as it changes, nothing"
+        + " more to write", ApiJson.text("Took " + hooks.GoDuration.format(
+            java.time.Duration.ofNanos(System.nanoTime() - t0)))));
   }
 
   private CompletionStage<ApiReply> cluster(ApiRequest req) {
@@ -117,12 +147,22 @@ final class ClusterRoutes {
 
   private CompletionStage<ApiReply> topology(ApiRequest req, TopologyText.Format format) {
     ApiSettings settings = api.settings();
-    return api.snapshot().thenApply(s -> {
+    return api.snapshot().thenCompose(s -> tags(format).thenApply(tags -> {
       String name = resolve(s, req);
-      // orcha has no instance tags yet: topology-tags prints an empty tag list per line
       String text = TopologyText.render(s.clusterInstances(name), format, settings.thresholds(),
-          key -> List.of());
+          key -> tags.getOrDefault(key, java.util.Map.of()).entrySet().stream()
+              .sorted(java.util.Map.Entry.comparingByKey())
+              .map(e -> e.getKey() + "=" + e.getValue()).toList());
       return ApiReply.ok("Topology for cluster " + name, ApiJson.text(text));
-    });
+    }));
+  }
+
+  /** The servers' tags, read only for topology-tags. */
+  private CompletionStage<java.util.Map<InstanceKey, java.util.Map<String, String>>> tags(
+      TopologyText.Format format) {
+    if (format != TopologyText.Format.TAGS) {
+      return java.util.concurrent.CompletableFuture.completedFuture(java.util.Map.of());
+    }
+    return api.controlState().thenApply(c -> c.tags());
   }
 }

@@ -43,6 +43,7 @@ final class ControlRoutes {
     t.add("in-maintenance/:host/:port", this::inMaintenance);
     t.add("maintenance", this::maintenance);
     t.add("register-candidate/:host/:port/:promotionRule", this::registerCandidate);
+    t.add("bulk-promotion-rules", this::bulkPromotionRules);
     t.add("audit", r -> audit(null, "0"));
     t.add("audit/:page", r -> audit(null, r.param("page")));
     t.add("audit/instance/:host/:port", r -> audit(ApiParams.instanceKey(r), "0"));
@@ -127,6 +128,25 @@ final class ControlRoutes {
     }
     return api.registerCandidate(key, rule).thenApply(v ->
         ApiReply.ok("Registered candidate", ApiJson.key(key)));
+  }
+
+  /** Registered (unexpired) promotion rules, as orchestrator's CandidateDatabaseInstance rows. */
+  private CompletionStage<ApiReply> bulkPromotionRules(ApiRequest req) {
+    return api.controlState().thenApply(c -> {
+      Instant now = clock.instant();
+      ArrayNode a = JsonNodeFactory.instance.arrayNode();
+      c.candidates().values().stream().filter(cand -> cand.activeAt(now))
+          .sorted(Comparator.comparing(ControlState.Candidate::key))
+          .forEach(cand -> {
+            ObjectNode n = a.addObject();
+            n.put("Hostname", cand.key().hostname());
+            n.put("Port", cand.key().port());
+            n.put("PromotionRule", cand.rule().apiName());
+            n.put("LastSuggestedString", ApiJson.timestamp(cand.registeredAt()));
+            n.put("PromotionRuleExpiry", ApiJson.timestamp(cand.expiresAt()));
+          });
+      return ApiReply.json(a);
+    });
   }
 
   /** orchestrator's audit rows (20 per page, newest first), plus the cluster and the user. */

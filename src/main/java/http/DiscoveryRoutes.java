@@ -18,6 +18,62 @@ final class DiscoveryRoutes {
     t.add("refresh/:host/:port", this::refresh);
     t.add("forget/:host/:port", this::forget);
     t.add("forget-cluster/:clusterHint", this::forgetCluster);
+    t.add("resolve/:host/:port", this::resolve);
+  }
+
+  /** How long resolve waits for the TCP handshake (orchestrator dials without a bound). */
+  static final java.time.Duration RESOLVE_TIMEOUT = java.time.Duration.ofSeconds(2);
+
+  /**
+   * orchestrator's resolve: a TCP connect to the server (no MySQL handshake), answered with its
+   * KEY, or the connect error naming the server.
+   */
+  private CompletionStage<ApiReply> resolve(ApiRequest req) {
+    InstanceKey key = ApiParams.instanceKey(req);
+    java.util.concurrent.CompletableFuture<ApiReply> done = new java.util.concurrent.CompletableFuture<>();
+    java.nio.channels.AsynchronousSocketChannel ch;
+    try {
+      ch = java.nio.channels.AsynchronousSocketChannel.open();
+    } catch (java.io.IOException e) {
+      throw new ApiException(key + ": " + e.getMessage());
+    }
+    java.net.InetSocketAddress address = new java.net.InetSocketAddress(key.hostname(), key.port());
+    if (address.isUnresolved()) {
+      close(ch);
+      throw new ApiException(key + ": unknown host " + key.hostname());
+    }
+    ch.connect(address, null, new java.nio.channels.CompletionHandler<Void, Void>() {
+      @Override
+      public void completed(Void v, Void a) {
+        close(ch);
+        done.complete(ApiReply.ok("Instance resolved", ApiJson.key(key)));
+      }
+
+      @Override
+      public void failed(Throwable e, Void a) {
+        close(ch);
+        done.completeExceptionally(new ApiException(key + ": " + (e.getMessage() == null
+            ? e.getClass().getSimpleName() : e.getMessage())));
+      }
+    });
+    return done.orTimeout(RESOLVE_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .exceptionally(e -> {
+          close(ch);
+          Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+              ? e.getCause() : e;
+          if (t instanceof java.util.concurrent.TimeoutException) {
+            throw new ApiException(key + ": no TCP answer within " + RESOLVE_TIMEOUT.toSeconds() + "s");
+          }
+          throw t instanceof ApiException a ? a : new ApiException(key + ": " + t.getMessage());
+        });
+  }
+
+  private static void close(java.nio.channels.AsynchronousSocketChannel ch) {
+    try {
+      ch.close();
+    } catch (java.io.IOException e) {
+      // nothing to give back beyond the socket itself
+    }
   }
 
   private CompletionStage<ApiReply> discover(ApiRequest req) {

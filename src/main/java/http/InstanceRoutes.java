@@ -23,6 +23,8 @@ final class InstanceRoutes {
     t.add("search", this::search);
     t.add("problems", this::problems);
     t.add("problems/:clusterName", this::problems);
+    t.add("bulk-instances", r -> api.snapshot().thenApply(s ->
+        ApiReply.json(ApiJson.keyList(s.instances().keySet()))));
   }
 
   private CompletionStage<ApiReply> instance(ApiRequest req) {

@@ -43,6 +43,7 @@ final class LeaderForwarding {
       "begin-maintenance", "end-maintenance", "begin-downtime", "end-downtime",
       "register-candidate", "register-hostname-unresolve", "deregister-hostname-unresolve",
       "set-cluster-alias", "submit-pool-instances", "submit-masters-to-kv-stores",
+      "tag", "untag", "untag-all",
       "recover", "recover-lite", "graceful-master-takeover", "graceful-master-takeover-auto",
       "force-master-failover", "force-master-takeover", "ack-recovery", "ack-all-recoveries",
       "disable-global-recoveries", "enable-global-recoveries",

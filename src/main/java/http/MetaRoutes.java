@@ -56,6 +56,12 @@ final class MetaRoutes {
     t.add("_ping", this::ok);
     t.add("reload-configuration", this::reloadConfiguration);
     t.add("headers", this::headers);
+    // orcha takes host names as given (HostnameResolveMethod none/default): no cache to show
+    t.add("hostname-resolve-cache", r -> done(ApiReply.ok("Cache retrieved",
+        JsonNodeFactory.instance.objectNode())));
+    t.add("reset-hostname-resolve-cache", r -> done(ApiReply.ok("Hostname cache cleared", null)));
+    // orchestrator answers this with an error whatever is asked (orchestrator-api.md §4.5)
+    t.add("reload-cluster-alias", r -> done(ApiReply.error("This API call has been retired")));
   }
 
   CompletionStage<ApiReply> health(ApiRequest req) {

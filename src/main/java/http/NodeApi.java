@@ -107,6 +107,12 @@ public interface NodeApi {
       java.util.function.BiFunction<TopologySnapshot, topology.MoveSettings,
           topology.Planned<topology.RefactoringPlan>> planner);
 
+  /**
+   * Reads the GTID state at the start of each of a server's binary logs, and its state now
+   * (locate-gtid-errant); changes nothing, so it takes no lock and no fence.
+   */
+  CompletionStage<mysql.Operations.BinlogHistory> binlogHistory(InstanceKey key);
+
   /** Runs an operation on one server (start-replica, set-read-only, ...). */
   CompletionStage<refactor.Refactorer.SingleOutcome> operate(refactor.ServerOperation operation,
       String user);
@@ -131,6 +137,25 @@ public interface NodeApi {
 
   /** Registers a server's promotion rule; it expires after CandidateInstanceExpireMinutes. */
   CompletionStage<Void> registerCandidate(InstanceKey key, topology.PromotionRule rule);
+
+  /**
+   * Tags a server (tag): sets {@code name} to {@code value}, replacing an earlier value. Kept
+   * in the replicated control state, like downtimes: every node serves it, restarts keep it.
+   */
+  CompletionStage<Void> tag(InstanceKey key, String name, String value);
+
+  /**
+   * Removes tag {@code name} from {@code key}, or from every server when {@code key} is null;
+   * only where its value is {@code value}, unless that is null. Answers the servers untagged
+   * (sorted; empty when none had it).
+   */
+  CompletionStage<java.util.List<InstanceKey>> untag(InstanceKey key, String name, String value);
+
+  /**
+   * Replaces the servers of pool {@code pool} (submit-pool-instances); an empty list empties
+   * it. Pools expire when not submitted again within InstancePoolExpiryMinutes.
+   */
+  CompletionStage<Void> submitPool(String pool, java.util.List<InstanceKey> instances);
 
   /** Begins (or replaces) a server's downtime; answers the downtime as recorded. */
   CompletionStage<Downtime> beginDowntime(InstanceKey key, String owner, String reason,

@@ -54,6 +54,11 @@ final class RefactorRoutes {
         (s, ms) -> MovePlanner.moveBelowGtid(s, key(r), below(r), ms)));
     t.add("match-below/:host/:port/:belowHost/:belowPort", r -> move(r, "matched below",
         (s, ms) -> MovePlanner.moveBelowGtid(s, key(r), below(r), ms)));
+    t.add("match-replicas/:host/:port/:belowHost/:belowPort", r -> moveReplicas(r,
+        (s, ms) -> MovePlanner.moveReplicasGtid(s, key(r), below(r), pattern(r), ms), true));
+    // orchestrator moves by equivalent binlog coordinates here; orcha by GTID, which is exact
+    t.add("move-equivalent/:host/:port/:belowHost/:belowPort", r -> move(r, "moved below",
+        (s, ms) -> MovePlanner.moveBelowGtid(s, key(r), below(r), ms)));
     t.add("match-up/:host/:port", r -> single(r, "Instance matched up: ",
         (s, ms) -> MovePlanner.matchUp(s, key(r), ms)));
     t.add("match-up-replicas/:host/:port", r -> moveReplicas(r,
@@ -71,9 +76,14 @@ final class RefactorRoutes {
     t.add("make-co-master/:host/:port", r -> single(r, "Instance made co-master: ",
         (s, ms) -> MovePlanner.makeCoMaster(s, key(r), ms)));
     t.add("regroup-replicas/:host/:port", this::regroup);
+    t.add("regroup-replicas-gtid/:host/:port", this::regroup);
 
     t.add("start-replica/:host/:port", r -> op(r, new ServerOperation.StartReplica(key(r)), "Replica started: "));
     t.add("stop-replica/:host/:port", r -> op(r, new ServerOperation.StopReplica(key(r)), "Replica stopped: "));
+    t.add("skip-query/:host/:port", r -> op(r, new ServerOperation.SkipQuery(key(r)),
+        "Query skipped on "));
+    t.add("restart-replica-statements/:host/:port", this::restartStatements);
+    t.add("locate-gtid-errant/:host/:port", this::locateErrant);
     t.add("restart-replica/:host/:port", r -> op(r, new ServerOperation.RestartReplica(key(r)), "Replica restarted: "));
     t.add("stop-replica-nice/:host/:port", r -> op(r, new ServerOperation.StopReplicaNicely(key(r),
         java.time.Duration.ofSeconds(api.settings().thresholds().reasonableMaintenanceLagSeconds())),
@@ -255,6 +265,50 @@ final class RefactorRoutes {
         }
       }
       return op(r, new ServerOperation.PurgeBinaryLogs(k, target), x -> "Binary logs purged on: " + x);
+    });
+  }
+
+  /**
+   * The statements that run {@code ?q=} with replication stopped and restore the threads as
+   * they are now (mysql.RestartStatements), in the server's own dialect; nothing is run.
+   */
+  private CompletionStage<ApiReply> restartStatements(ApiRequest r) {
+    InstanceKey k = key(r);
+    String query = r.query("q").orElse("");
+    return api.snapshot().thenApply(s -> {
+      InstanceView v = s.instance(k).orElseThrow(() -> new ApiException("Cannot read instance: " + k));
+      mysql.Dialect d = mysql.Dialect.of(v.instance().version(), v.instance().versionComment());
+      var repl = v.instance().replication();
+      List<String> statements = mysql.RestartStatements.around(d, repl.ioThread(),
+          repl.sqlThread(), query);
+      return ApiReply.ok("statements for: " + k, ApiJson.strings(statements));
+    });
+  }
+
+  /**
+   * The binary logs holding the server's errant GTIDs (its GtidErrant, as the picture computed
+   * it), oldest first; Message {@code located errant GTID}. Reads the logs' first events only.
+   */
+  private CompletionStage<ApiReply> locateErrant(ApiRequest r) {
+    InstanceKey k = key(r);
+    return api.snapshot().thenCompose(s -> {
+      InstanceView v = s.instance(k).orElseThrow(() -> new ApiException("Cannot read instance: " + k));
+      String errant = v.gtidErrant();
+      if (errant.isEmpty()) {
+        throw new ApiException("locate-gtid-errant: no errant GTID on " + k);
+      }
+      topology.Instance master = s.instance(v.instance().masterKey())
+          .map(InstanceView::instance).orElse(null);
+      return api.binlogHistory(k).thenApply(h -> {
+        List<String> files;
+        try {
+          files = topology.ErrantBinlogs.locate(v.instance(), errant, master, h.logs(),
+              h.stateNow());
+        } catch (IllegalArgumentException e) {
+          throw new ApiException("locate-gtid-errant on " + k + ": " + e.getMessage());
+        }
+        return ApiReply.ok("located errant GTID", ApiJson.strings(files));
+      });
     });
   }
 

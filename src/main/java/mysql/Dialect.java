@@ -341,6 +341,17 @@ public final class Dialect {
     return "SHOW BINARY LOGS";
   }
 
+  /**
+   * The first events of a binary log: Format_desc, then MySQL's Previous_gtids or MariaDB's
+   * Gtid_list (columns Log_name, Pos, Event_type, Server_id, End_log_pos, Info).
+   */
+  public String binlogFirstEventsQuery(String logFile) {
+    if (logFile == null || logFile.isBlank()) {
+      throw new IllegalArgumentException("binary log file name must not be empty");
+    }
+    return "SHOW BINLOG EVENTS IN " + quote(logFile) + " LIMIT 4";
+  }
+
   public String purgeBinaryLogsTo(String logFile) {
     if (logFile == null || logFile.isBlank()) {
       throw new IllegalArgumentException("binary log file name must not be empty");
@@ -399,6 +410,21 @@ public final class Dialect {
   /** {@code SET GLOBAL name = ON|OFF} for a boolean server variable such as a semi-sync switch. */
   public static String setGlobalSwitch(String variable, boolean on) {
     return "SET GLOBAL " + identifier(variable) + " = " + (on ? "ON" : "OFF");
+  }
+
+  /**
+   * {@code SET GLOBAL sql_slave_skip_counter = n} (MySQL 8.0.26+: {@code sql_replica_skip_counter}):
+   * the SQL thread skips the next n event groups when it starts. MySQL refuses it with
+   * gtid_mode=ON; MariaDB with GTID replication of several domains.
+   */
+  public String skipCounter(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("skip counter must be >= 1, got " + n);
+    }
+    boolean replicaName = family == Family.MYSQL_84
+        || (family == Family.MYSQL_80 && version.atLeast(8, 0, 26));
+    return "SET GLOBAL " + (replicaName ? "sql_replica_skip_counter" : "sql_slave_skip_counter")
+        + " = " + n;
   }
 
   /** MariaDB: {@code SET GLOBAL gtid_slave_pos = '...'} (replication must be stopped). */

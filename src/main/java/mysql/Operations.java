@@ -173,6 +173,41 @@ public final class Operations implements AutoCloseable {
     }));
   }
 
+  /**
+   * Skips the transaction a replica's SQL thread stopped on ({@link SkipQuery} decides how:
+   * an empty transaction with its GTID on MySQL with GTID, else sql_slave_skip_counter, or
+   * gtid_slave_pos past it on MariaDB with several domains), with replication stopped, then
+   * starts replication and verifies that both threads run. When the next transaction fails
+   * too, the result says so (the skip itself was done).
+   */
+  public CompletionStage<OperationResult<ReplicationChannel>> skipQuery(InstanceKey key) {
+    return runner.run(key, "skip-query", List.of(), r -> replicaChannel(r).flatMap(c ->
+        r.variables("gtid_mode", "gtid_slave_pos").flatMap(vars -> {
+          SkipQuery.Plan plan = SkipQuery.plan(r.dialect, c.status(),
+              nz(vars.get("gtid_mode")), nz(vars.get("gtid_slave_pos")));
+          if (plan instanceof SkipQuery.Refused refused) {
+            return r.refuse(refused.reason());
+          }
+          SkipQuery.Skip skip = (SkipQuery.Skip) plan;
+          Mono<Void> body = Mono.empty();
+          for (String sql : skip.statements()) {
+            // GTID_NEXT and BEGIN belong to this session; the rest changes the server
+            boolean session = sql.equals("BEGIN") || sql.startsWith("SET GTID_NEXT");
+            body = body.then(session ? r.session(sql) : r.change(sql)).then();
+          }
+          Mono<Void> skipped = skip.restore() == null ? body
+              : r.restoring(body, () -> r.session(skip.restore()));
+          return (c.anyThreadActive() ? stopAll(r) : Mono.just(c))
+              .then(skipped)
+              .then(startAll(r).onErrorMap(e -> e instanceof Stop s
+                  ? new Stop(s.outcome, s.cause, s.getMessage() + " (after the skip: "
+                      + skip.description() + ")")
+                  : e))
+              .map(ch -> new Done<>(ch, "Query skipped on " + key.displayString() + ": "
+                  + skip.description() + "; replication running"));
+        })));
+  }
+
   /** STOP SLAVE (when running), START SLAVE, both verified. */
   public CompletionStage<OperationResult<ReplicationChannel>> restartReplica(InstanceKey key) {
     return runner.run(key, "restart-replica", List.of(), r -> replicaChannel(r).flatMap(c ->
@@ -691,6 +726,39 @@ public final class Operations implements AutoCloseable {
 
   // =============================================================================================
   // reads
+
+  /**
+   * The GTID state at the start of each of the server's binary logs (MySQL Previous_gtids,
+   * MariaDB Gtid_list), oldest first, and its state now (gtid_executed / gtid_binlog_state):
+   * what locate-gtid-errant reads. One short statement per binary log; nothing changes.
+   */
+  public CompletionStage<OperationResult<BinlogHistory>> binlogHistory(InstanceKey key) {
+    return runner.run(key, "binlog-history", List.of(), r -> binaryLogs(r).flatMap(files -> {
+      if (files.isEmpty()) {
+        return r.refuse("no binary logs (binary logging is off?)");
+      }
+      String startEvent = r.dialect.isMariaDb() ? "Gtid_list" : "Previous_gtids";
+      return reactor.core.publisher.Flux.fromIterable(files)
+          .concatMap(f -> r.read(r.dialect.binlogFirstEventsQuery(f)).map(rows -> {
+            String state = "";
+            for (Map<String, String> row : rows) {
+              Map<String, String> ci = ServerAnswers.caseInsensitive(row);
+              if (startEvent.equalsIgnoreCase(nz(ci.get("Event_type")))) {
+                state = nz(ci.get("Info"));
+              }
+            }
+            return new topology.ErrantBinlogs.Binlog(f, state);
+          }))
+          .collectList()
+          .flatMap(logs -> r.variables("gtid_executed", "gtid_binlog_state").map(v ->
+              new Done<>(new BinlogHistory(logs, r.dialect.isMariaDb()
+                  ? nz(v.get("gtid_binlog_state")) : flat(v.get("gtid_executed"))),
+                  key.displayString() + ": " + logs.size() + " binary logs read")));
+    }));
+  }
+
+  /** The GTID state at the start of each binary log, oldest first, and the state now. */
+  public record BinlogHistory(List<topology.ErrantBinlogs.Binlog> logs, String stateNow) {}
 
   /** The server's own binlog position (SHOW MASTER STATUS / SHOW BINARY LOG STATUS). */
   public CompletionStage<OperationResult<BinlogCoordinates>> currentCoordinates(InstanceKey key) {

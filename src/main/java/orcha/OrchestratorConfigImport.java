@@ -56,6 +56,7 @@ public final class OrchestratorConfigImport {
     map("DefaultInstancePort", "orcha.discovery.default-instance-port", Kind.INT);
     map("HostnameResolveMethod", "orcha.discovery.hostname-resolve-method", Kind.LOWER);
     map("DiscoverByShowSlaveHosts", "orcha.discovery.discover-by-show-slave-hosts", Kind.BOOL);
+    map("InstancePoolExpiryMinutes", "orcha.discovery.instance-pool-expiry", Kind.MINUTES);
     map("MySQLTopologyUser", "orcha.mysql.topology-user", Kind.STRING);
     map("MySQLTopologyPassword", "orcha.mysql.topology-password", Kind.STRING);
     map("MySQLTopologyCredentialsConfigFile", "orcha.mysql.topology-credentials-file", Kind.STRING);
@@ -162,7 +163,7 @@ public final class OrchestratorConfigImport {
       "AuditToBackendDB", "RemoveTextFromHostnameDisplay",
       "OAuthClientId", "OAuthClientSecret", "OAuthScopes",
       "PowerAuthGroups", "AccessTokenUseExpirySeconds",
-      "AccessTokenExpiryMinutes", "SupportFuzzyPoolHostnames", "InstancePoolExpiryMinutes",
+      "AccessTokenExpiryMinutes", "SupportFuzzyPoolHostnames",
       "ServeAgentsHttp", "AgentsUseSSL", "AgentsUseMutualTLS", "AgentSSLSkipVerify",
       "AgentSSLPrivateKeyFile", "AgentSSLCertFile", "AgentSSLCAFile", "AgentSSLValidOUs",
       "SSLSkipVerify", "SSLValidOUs", "StatusOUVerify", "AgentPollMinutes", "UnseenAgentForgetHours",

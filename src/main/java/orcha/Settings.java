@@ -64,7 +64,7 @@ public record Settings(
 
   public record Discovery(List<String> seeds, Duration pollInterval, Duration reasonableCheck,
       Duration maxBackoff, int defaultInstancePort, String hostnameResolveMethod,
-      boolean discoverByShowSlaveHosts) {}
+      boolean discoverByShowSlaveHosts, Duration instancePoolExpiry) {}
 
   /** @param tls orcha.mysql.tls: TLS to the managed servers, for probes and operations */
   public record Mysql(String topologyUser, Secret topologyPassword, Duration connectTimeout,
@@ -151,7 +151,8 @@ public record Settings(
         r.duration("orcha.discovery.poll-interval", Duration.ofMillis(100)),
         r.duration("orcha.discovery.reasonable-check", Duration.ZERO),
         r.positiveDuration("orcha.discovery.max-backoff"),
-        defaultPort, resolve, r.bool("orcha.discovery.discover-by-show-slave-hosts"));
+        defaultPort, resolve, r.bool("orcha.discovery.discover-by-show-slave-hosts"),
+        r.positiveDuration("orcha.discovery.instance-pool-expiry"));
 
     Mysql mysql = mysql(r, notices);
 

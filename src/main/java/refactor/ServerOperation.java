@@ -38,6 +38,17 @@ public sealed interface ServerOperation {
     }
   }
 
+  /** Skip the transaction the SQL thread stopped on, then start replication (mysql.SkipQuery). */
+  record SkipQuery(InstanceKey key) implements ServerOperation {
+    public String name() {
+      return "skip-query";
+    }
+
+    public CompletionStage<? extends OperationResult<?>> apply(Operations ops, TopologySnapshot p) {
+      return ops.skipQuery(key);
+    }
+  }
+
   record StopReplica(InstanceKey key) implements ServerOperation {
     public String name() {
       return "stop-replica";

@@ -67,6 +67,8 @@ class InMemoryNodeApi implements NodeApi {
     audits.clear();
     downtimes.clear();
     maintenance.clear();
+    tags.clear();
+    pools.clear();
     analyses = java.util.List.of();
     detections.clear();
     recoveryLog.clear();
@@ -218,9 +220,56 @@ class InMemoryNodeApi implements NodeApi {
     });
   }
 
+  /** Tags per server (name to value) and pools, as the replicated control state keeps them. */
+  final java.util.Map<InstanceKey, java.util.Map<String, String>> tags =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  final java.util.Map<String, actors.control.ControlState.Pool> pools =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   @Override
   public CompletionStage<actors.control.ControlState.Snapshot> controlState() {
-    return answer(() -> new actors.control.ControlState.Snapshot(downtimes, maintenance, java.util.Map.of()));
+    return answer(() -> new actors.control.ControlState.Snapshot(downtimes, maintenance,
+        java.util.Map.of(), false, java.util.Map.of(), java.util.Map.of(), java.util.Map.of(),
+        tags, pools));
+  }
+
+  @Override
+  public CompletionStage<Void> tag(InstanceKey key, String name, String value) {
+    calls.add("tag " + key + " " + name + "=" + value);
+    return answer(() -> {
+      tags.computeIfAbsent(key, k -> new java.util.concurrent.ConcurrentHashMap<>()).put(name, value);
+      return null;
+    });
+  }
+
+  @Override
+  public CompletionStage<java.util.List<InstanceKey>> untag(InstanceKey key, String name,
+      String value) {
+    calls.add("untag " + key + " " + name + (value == null ? "" : "=" + value));
+    return answer(() -> {
+      java.util.List<InstanceKey> removed = new java.util.ArrayList<>();
+      tags.forEach((k, t) -> {
+        if ((key == null || k.equals(key)) && t.containsKey(name)
+            && (value == null || t.get(name).equals(value))) {
+          t.remove(name);
+          removed.add(k);
+        }
+      });
+      tags.values().removeIf(java.util.Map::isEmpty);
+      java.util.Collections.sort(removed);
+      return removed;
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> submitPool(String pool, java.util.List<InstanceKey> instances) {
+    calls.add("submit-pool " + pool + " " + instances);
+    return answer(() -> {
+      java.time.Instant now = java.time.Instant.now();
+      pools.put(pool, new actors.control.ControlState.Pool(pool, instances, now,
+          now.plus(java.time.Duration.ofHours(1))));
+      return null;
+    });
   }
 
   volatile java.util.List<topology.ReplicationAnalysis> analyses = java.util.List.of();
@@ -280,6 +329,20 @@ class InMemoryNodeApi implements NodeApi {
     calls.add("operate " + op.name() + " " + op.key());
     return answer(() -> {
       throw new ApiException("operations need real servers");
+    });
+  }
+
+  /** What binlogHistory answers (null: no server to read). */
+  volatile mysql.Operations.BinlogHistory binlogs;
+
+  @Override
+  public CompletionStage<mysql.Operations.BinlogHistory> binlogHistory(InstanceKey key) {
+    calls.add("binlog-history " + key);
+    return answer(() -> {
+      if (binlogs == null) {
+        throw new ApiException(key + ": connection refused");
+      }
+      return binlogs;
     });
   }
 

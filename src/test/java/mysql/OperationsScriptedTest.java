@@ -326,6 +326,61 @@ class OperationsScriptedTest {
         r.message());
   }
 
+  /** The SQL thread stopped on a duplicate key; the IO thread still runs. */
+  static ScriptedServer brokenReplica(Flavour f) {
+    ScriptedServer s = ScriptedServer.replica(f.fixture());
+    s.vars.put("sql_slave_skip_counter", "0");
+    s.vars.put("sql_replica_skip_counter", "0");
+    s.set("SQL_Running", "No");
+    s.replica.put("Last_SQL_Errno", "1062");
+    s.replica.put("Last_SQL_Error", "Could not execute Write_rows event on table app.t;"
+        + " Duplicate entry '1' for key 'PRIMARY'");
+    return s;
+  }
+
+  @ParameterizedTest
+  @MethodSource("flavours")
+  void skipQuerySkipsTheFailingTransactionThenReplicates(Flavour f) {
+    ScriptedServer s = brokenReplica(f);
+    OperationResult<ReplicationChannel> r = ok(ops(s).skipQuery(KEY));
+    List<String> skip = switch (f.fixture()) {
+      // gtid_mode=ON: the failing GTID committed empty (Retrieved 3-5, Executed 1-5: the next)
+      case "mysql-5.7-replica.txt" -> List.of("SET GTID_NEXT = '" + UUID + ":6'", "BEGIN",
+          "COMMIT", "SET GTID_NEXT = 'AUTOMATIC'");
+      case "mysql-8.0-replica.txt" -> List.of("SET GTID_NEXT = '" + UUID + ":78'", "BEGIN",
+          "COMMIT", "SET GTID_NEXT = 'AUTOMATIC'");
+      case "mysql-8.4-replica.txt" -> List.of("SET GLOBAL sql_replica_skip_counter = 1");
+      default -> List.of("SET GLOBAL sql_slave_skip_counter = 1");
+    };
+    List<String> expected = new java.util.ArrayList<>(List.of(f.stop()));
+    expected.addAll(skip);
+    expected.add(f.start());
+    assertEquals(expected, r.statements());
+    assertTrue(r.value().running(), r.message());
+    assertTrue(r.message().startsWith("Query skipped on db11.example.com:3307: "), r.message());
+    if (f.fixture().startsWith("mysql-8.0")) {
+      assertTrue(s.vars.get("gtid_executed").contains(UUID + ":1-78"), s.vars.toString());
+    }
+  }
+
+  @Test
+  void skipQueryRefusesARunningReplicaAndSaysWhenTheNextTransactionFailsToo() {
+    ScriptedServer running = ScriptedServer.replica(MARIADB.fixture());
+    OperationResult<ReplicationChannel> refused = await(ops(running).skipQuery(KEY));
+    assertEquals(Outcome.REFUSED, refused.outcome());
+    assertEquals("db11.example.com:3307: the replication SQL thread is running: nothing to skip",
+        refused.message());
+    assertEquals(List.of(), running.changes());
+
+    ScriptedServer s = brokenReplica(MARIADB);
+    s.sqlErrorOnStart = "1062:Duplicate entry '2' for key 'PRIMARY'";
+    OperationResult<ReplicationChannel> again = await(ops(s).skipQuery(KEY));
+    assertEquals(Outcome.FAILED_MIDWAY, again.outcome());
+    assertEquals("db11.example.com:3307: replication did not start: SQL thread stopped with error"
+        + " 1062: Duplicate entry '2' for key 'PRIMARY' (after the skip: skipped one event"
+        + " group)", again.message());
+  }
+
   @ParameterizedTest
   @MethodSource("flavours")
   void stopNicelyThenStartUntil(Flavour f) {

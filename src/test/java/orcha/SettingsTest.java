@@ -185,6 +185,16 @@ class SettingsTest {
   }
 
   @Test
+  void instancePoolExpiryMinutes() throws IOException {
+    assertEquals(Duration.ofMinutes(60), load("").settings().discovery().instancePoolExpiry());
+    Path json = tmp.resolve("pools.json");
+    Files.writeString(json, "{\"InstancePoolExpiryMinutes\": 15}");
+    assertEquals(Duration.ofMinutes(15), load("", json).settings().discovery().instancePoolExpiry());
+    assertTrue(error("orcha.discovery.instance-pool-expiry = 0s")
+        .startsWith("orcha.discovery.instance-pool-expiry"));
+  }
+
+  @Test
   void credentialsFileWins() throws IOException {
     Path ini = tmp.resolve("creds.cnf");
     Files.writeString(ini, "[client]\nuser=fromfile\npassword=\"pw\"\n");

@@ -29,14 +29,15 @@ import topology.PromotionRule;
 
 /**
  * What operators tell orcha about servers: downtime (still analysed, skipped by automated
- * recovery), maintenance (a lock against concurrent operations on a server) and promotion-rule
- * registrations (register-candidate, expiring). Persisted in the
+ * recovery), maintenance (a lock against concurrent operations on a server), promotion-rule
+ * registrations (register-candidate, expiring), tags (tag/untag: name=value metadata per
+ * server) and pools (submit-pool-instances: named server lists, expiring). Persisted in the
  * node's backend, so it survives restarts; expired entries drop out on their own. Subscribers
  * (the topology view, the failure detector) are told every change.
  *
  * <p>Replicated: the leader (see {@link Lead}) writes, every other node takes the leader's
  * state. A write asked for by a caller (downtime, maintenance, candidates, the global switch,
- * aliases, kv) is answered only once a majority of the nodes ({@link actors.cluster.Majority},
+ * aliases, kv, tags, pools) is answered only once a majority of the nodes ({@link actors.cluster.Majority},
  * the leader included) holds it ({@link actors.cluster.MajorityWrite}). When that does not
  * happen within {@link actors.cluster.MajorityWrite#TIMEOUT} (or can no longer happen: the other
  * nodes refuse or are gone), the caller gets an error that says so: the change IS persisted on
@@ -78,6 +79,21 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
   /** Internal key-value store (masters per cluster alias, as orchestrator's KV). */
   public record PutKv(java.util.Map<String, String> pairs, ActorRef<StatusReply<Integer>> replyTo)
       implements Command {}
+
+  /** Tags a server (tag): sets the tag's value, replacing an earlier one. */
+  public record PutTag(InstanceKey key, String name, String value,
+      ActorRef<StatusReply<Boolean>> replyTo) implements Command {}
+
+  /**
+   * Removes a tag (untag, untag-all) from one server, or from every server when {@code key} is
+   * null; only where it has {@code value}, unless that is null. Replies with the servers untagged.
+   */
+  public record RemoveTags(InstanceKey key, String name, String value,
+      ActorRef<StatusReply<List<InstanceKey>>> replyTo) implements Command {}
+
+  /** Replaces a pool's servers (submit-pool-instances); the pool expires after {@code validFor}. */
+  public record SubmitPool(String pool, List<InstanceKey> instances, Duration validFor,
+      ActorRef<StatusReply<Pool>> replyTo) implements Command {}
 
   public record Get(ActorRef<Snapshot> replyTo) implements Command {}
 
@@ -151,13 +167,38 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
     }
   }
 
+  /**
+   * Servers an operator grouped under a name (orchestrator's pools, e.g. the replicas behind a
+   * load balancer), as last submitted; dropped when not submitted again before
+   * {@code expiresAt} (InstancePoolExpiryMinutes).
+   */
+  public record Pool(String name, List<InstanceKey> instances, Instant submittedAt,
+      Instant expiresAt) implements CborSerializable {
+    public Pool {
+      instances = instances == null ? List.of() : List.copyOf(instances);
+    }
+
+    public boolean activeAt(Instant now) {
+      return now.isBefore(expiresAt);
+    }
+  }
+
   /** Everything active or not yet purged; readers filter with the time they judge at. */
   public record Snapshot(Map<InstanceKey, Downtime> downtimes,
       Map<InstanceKey, Maintenance> maintenance, Map<InstanceKey, Candidate> candidates,
       boolean globalRecoveriesDisabled, Map<String, String> clusterAliases, Map<String, String> kv,
-      Map<InstanceKey, ProbeIntent> probeIntents) {
+      Map<InstanceKey, ProbeIntent> probeIntents, Map<InstanceKey, Map<String, String>> tags,
+      Map<String, Pool> pools) {
     public static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), Map.of(), false,
         Map.of(), Map.of(), Map.of());
+
+    public Snapshot(Map<InstanceKey, Downtime> downtimes, Map<InstanceKey, Maintenance> maintenance,
+        Map<InstanceKey, Candidate> candidates, boolean globalRecoveriesDisabled,
+        Map<String, String> clusterAliases, Map<String, String> kv,
+        Map<InstanceKey, ProbeIntent> probeIntents) {
+      this(downtimes, maintenance, candidates, globalRecoveriesDisabled, clusterAliases, kv,
+          probeIntents, Map.of(), Map.of());
+    }
 
     public Snapshot(Map<InstanceKey, Downtime> downtimes, Map<InstanceKey, Maintenance> maintenance,
         Map<InstanceKey, Candidate> candidates, boolean globalRecoveriesDisabled,
@@ -166,6 +207,8 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
     }
 
     public Snapshot {
+      tags = copyTags(tags);
+      pools = pools == null ? Map.of() : Map.copyOf(pools);
       probeIntents = probeIntents == null ? Map.of() : Map.copyOf(probeIntents);
       downtimes = Map.copyOf(downtimes);
       maintenance = Map.copyOf(maintenance);
@@ -184,6 +227,17 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
       candidates.forEach((k, c) -> {
         if (c.activeAt(now)) {
           m.put(k, c.rule());
+        }
+      });
+      return m;
+    }
+
+    /** The pools not expired at {@code now}, by name. */
+    public Map<String, Pool> activePools(Instant now) {
+      Map<String, Pool> m = new java.util.TreeMap<>();
+      pools.forEach((name, p) -> {
+        if (p.activeAt(now)) {
+          m.put(name, p);
         }
       });
       return m;
@@ -221,6 +275,15 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
 
   public record ProbeIntentSet(InstanceKey key, ProbeIntent intent) implements Event {}
 
+  public record TagPut(InstanceKey key, String name, String value, Instant at) implements Event {}
+
+  public record TagsRemoved(String name, List<InstanceKey> keys, Instant at) implements Event {}
+
+  public record PoolSubmitted(Pool pool) implements Event {}
+
+  /** Pools not submitted again in time, dropped (not a user action). */
+  public record PoolsExpired(List<String> pools, Instant at) implements Event {}
+
   /** The whole state taken from the leader (or made this term's by a new leader). */
   public record Replaced(State state) implements Event {}
 
@@ -250,8 +313,22 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
       Map<InstanceKey, Maintenance> maintenance, long lastMaintenanceId,
       Map<InstanceKey, Candidate> candidates, boolean globalRecoveriesDisabled,
       Map<String, String> clusterAliases, Map<String, String> kv, Version version,
-      Map<InstanceKey, ProbeIntent> probeIntents) implements CborSerializable {
+      Map<InstanceKey, ProbeIntent> probeIntents, Map<InstanceKey, Map<String, String>> tags,
+      Map<String, Pool> pools) implements CborSerializable {
+
+    /** A state without tags and pools (as journals written before they existed hold it). */
+    public State(Map<InstanceKey, Downtime> downtimes, Map<InstanceKey, Maintenance> maintenance,
+        long lastMaintenanceId, Map<InstanceKey, Candidate> candidates,
+        boolean globalRecoveriesDisabled, Map<String, String> clusterAliases,
+        Map<String, String> kv, Version version, Map<InstanceKey, ProbeIntent> probeIntents) {
+      this(downtimes, maintenance, lastMaintenanceId, candidates, globalRecoveriesDisabled,
+          clusterAliases, kv, version, probeIntents, Map.of(), Map.of());
+    }
+
     public State {
+      // absent in states persisted before tags and pools existed
+      tags = copyTags(tags);
+      pools = pools == null ? Map.of() : Map.copyOf(pools);
       version = version == null ? Version.ZERO : version;
       probeIntents = probeIntents == null ? Map.of() : Map.copyOf(probeIntents);
       downtimes = Map.copyOf(downtimes);
@@ -263,48 +340,72 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
 
     Snapshot snapshot() {
       return new Snapshot(downtimes, maintenance, candidates, globalRecoveriesDisabled,
-          clusterAliases, kv, probeIntents);
+          clusterAliases, kv, probeIntents, tags, pools);
+    }
+
+    State withTags(Map<InstanceKey, Map<String, String>> t) {
+      return new State(downtimes, maintenance, lastMaintenanceId, candidates,
+          globalRecoveriesDisabled, clusterAliases, kv, version, probeIntents, t, pools);
+    }
+
+    State withPools(Map<String, Pool> p) {
+      return new State(downtimes, maintenance, lastMaintenanceId, candidates,
+          globalRecoveriesDisabled, clusterAliases, kv, version, probeIntents, tags, p);
     }
 
     State withDowntimes(Map<InstanceKey, Downtime> d) {
       return new State(d, maintenance, lastMaintenanceId, candidates, globalRecoveriesDisabled,
-          clusterAliases, kv, version, probeIntents);
+          clusterAliases, kv, version, probeIntents, tags, pools);
     }
 
     State withMaintenance(Map<InstanceKey, Maintenance> m, long lastId) {
       return new State(downtimes, m, lastId, candidates, globalRecoveriesDisabled, clusterAliases,
-          kv, version, probeIntents);
+          kv, version, probeIntents, tags, pools);
     }
 
     State withCandidates(Map<InstanceKey, Candidate> c) {
       return new State(downtimes, maintenance, lastMaintenanceId, c, globalRecoveriesDisabled,
-          clusterAliases, kv, version, probeIntents);
+          clusterAliases, kv, version, probeIntents, tags, pools);
     }
 
     State withGlobalRecoveriesDisabled(boolean disabled) {
       return new State(downtimes, maintenance, lastMaintenanceId, candidates, disabled,
-          clusterAliases, kv, version, probeIntents);
+          clusterAliases, kv, version, probeIntents, tags, pools);
     }
 
     State withClusterAliases(Map<String, String> a) {
       return new State(downtimes, maintenance, lastMaintenanceId, candidates,
-          globalRecoveriesDisabled, a, kv, version, probeIntents);
+          globalRecoveriesDisabled, a, kv, version, probeIntents, tags, pools);
     }
 
     State withKv(Map<String, String> k) {
       return new State(downtimes, maintenance, lastMaintenanceId, candidates,
-          globalRecoveriesDisabled, clusterAliases, k, version, probeIntents);
+          globalRecoveriesDisabled, clusterAliases, k, version, probeIntents, tags, pools);
     }
 
     State withVersion(Version v) {
       return new State(downtimes, maintenance, lastMaintenanceId, candidates,
-          globalRecoveriesDisabled, clusterAliases, kv, v, probeIntents);
+          globalRecoveriesDisabled, clusterAliases, kv, v, probeIntents, tags, pools);
     }
 
     State withProbeIntents(Map<InstanceKey, ProbeIntent> p) {
       return new State(downtimes, maintenance, lastMaintenanceId, candidates,
-          globalRecoveriesDisabled, clusterAliases, kv, version, p);
+          globalRecoveriesDisabled, clusterAliases, kv, version, p, tags, pools);
     }
+  }
+
+  /** A deep, immutable copy of servers' tags (null: none); servers without tags are left out. */
+  static Map<InstanceKey, Map<String, String>> copyTags(Map<InstanceKey, Map<String, String>> t) {
+    if (t == null || t.isEmpty()) {
+      return Map.of();
+    }
+    Map<InstanceKey, Map<String, String>> out = new LinkedHashMap<>();
+    t.forEach((k, v) -> {
+      if (v != null && !v.isEmpty()) {
+        out.put(k, Map.copyOf(v));
+      }
+    });
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   static final Duration FORGET_INTENT = Duration.ofHours(1);
@@ -386,6 +487,9 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
         .onCommand(PutKv.class, (s, c) -> persistAcknowledged(
             List.of(new KvPut(Map.copyOf(c.pairs()), clock.instant())),
             "kv " + c.pairs().keySet(), c.replyTo(), st -> c.pairs().size()))
+        .onCommand(PutTag.class, this::onPutTag)
+        .onCommand(RemoveTags.class, this::onRemoveTags)
+        .onCommand(SubmitPool.class, this::onSubmitPool)
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), s.snapshot()))
         .onCommand(Subscribe.class, this::onSubscribe)
         .onCommand(SetProbeIntent.class, (st, c) -> Effect()
@@ -584,6 +688,31 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
         "promotion rule " + c.rule() + " of " + c.key(), c.replyTo(), st -> cand);
   }
 
+  private ReplyEffect<Event, State> onPutTag(State s, PutTag c) {
+    return persistAcknowledged(List.of(new TagPut(c.key(), c.name(), c.value(), clock.instant())),
+        "tag " + c.name() + " of " + c.key(), c.replyTo(), st -> true);
+  }
+
+  private ReplyEffect<Event, State> onRemoveTags(State s, RemoveTags c) {
+    List<InstanceKey> untagged = s.tags().entrySet().stream()
+        .filter(e -> c.key() == null || e.getKey().equals(c.key()))
+        .filter(e -> e.getValue().containsKey(c.name())
+            && (c.value() == null || e.getValue().get(c.name()).equals(c.value())))
+        .map(Map.Entry::getKey).sorted().toList();
+    if (untagged.isEmpty()) {
+      return Effect().reply(c.replyTo(), StatusReply.success(List.of()));
+    }
+    return persistAcknowledged(List.of(new TagsRemoved(c.name(), untagged, clock.instant())),
+        "removal of tag " + c.name() + " from " + untagged, c.replyTo(), st -> untagged);
+  }
+
+  private ReplyEffect<Event, State> onSubmitPool(State s, SubmitPool c) {
+    Instant now = clock.instant();
+    Pool pool = new Pool(c.pool(), c.instances(), now, now.plus(c.validFor()));
+    return persistAcknowledged(List.of(new PoolSubmitted(pool)), "pool " + c.pool(), c.replyTo(),
+        st -> pool);
+  }
+
   /** An alias names one cluster: giving it to one takes it from any other. */
   private ReplyEffect<Event, State> onSetClusterAlias(State s, SetClusterAlias c) {
     List<Event> events = new ArrayList<>();
@@ -623,11 +752,20 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
     List<InstanceKey> forgets = s.probeIntents().entrySet().stream()
         .filter(e -> !e.getValue().probe() && e.getValue().at().plus(FORGET_INTENT).isBefore(now))
         .map(Map.Entry::getKey).toList();
-    if (downtimes.isEmpty() && maintenance.isEmpty() && candidates.isEmpty() && forgets.isEmpty()) {
+    List<String> pools = s.pools().values().stream().filter(p -> !p.activeAt(now))
+        .map(Pool::name).toList();
+    List<Event> events = new ArrayList<>();
+    if (!downtimes.isEmpty() || !maintenance.isEmpty() || !candidates.isEmpty()
+        || !forgets.isEmpty()) {
+      events.add(new ExpiredPurged(downtimes, maintenance, candidates, now, forgets));
+    }
+    if (!pools.isEmpty()) {
+      events.add(new PoolsExpired(pools, now));
+    }
+    if (events.isEmpty()) {
       return Effect().noReply();
     }
-    return Effect().persist(new ExpiredPurged(downtimes, maintenance, candidates, now, forgets))
-        .thenRun(this::publish).thenNoReply();
+    return Effect().persist(events).thenRun(this::publish).thenNoReply();
   }
 
   /** Subscribers hear of every change; a leader also sends it to the other nodes. */
@@ -691,6 +829,32 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
           p.put(e.key(), e.intent());
           return s.withProbeIntents(p);
         })
+        .onEvent(TagPut.class, (s, e) -> {
+          Map<InstanceKey, Map<String, String>> t = new LinkedHashMap<>(s.tags());
+          Map<String, String> own = new java.util.TreeMap<>(t.getOrDefault(e.key(), Map.of()));
+          own.put(e.name(), e.value());
+          t.put(e.key(), own);
+          return s.withTags(t);
+        })
+        .onEvent(TagsRemoved.class, (s, e) -> {
+          Map<InstanceKey, Map<String, String>> t = new LinkedHashMap<>(s.tags());
+          for (InstanceKey k : e.keys()) {
+            Map<String, String> own = new java.util.TreeMap<>(t.getOrDefault(k, Map.of()));
+            own.remove(e.name());
+            t.put(k, own); // an emptied map is dropped by the state's copy
+          }
+          return s.withTags(t);
+        })
+        .onEvent(PoolSubmitted.class, (s, e) -> {
+          Map<String, Pool> p = new LinkedHashMap<>(s.pools());
+          p.put(e.pool().name(), e.pool());
+          return s.withPools(p);
+        })
+        .onEvent(PoolsExpired.class, (s, e) -> {
+          Map<String, Pool> p = new LinkedHashMap<>(s.pools());
+          e.pools().forEach(p::remove);
+          return s.withPools(p);
+        })
         .onEvent(CandidateRegistered.class, (s, e) -> {
           Map<InstanceKey, Candidate> c = new LinkedHashMap<>(s.candidates());
           c.put(e.candidate().key(), e.candidate());
@@ -710,7 +874,7 @@ public final class ControlState extends EventSourcedBehaviorWithEnforcedReplies<
             e.forgetIntents().forEach(p::remove);
           }
           return new State(d, m, s.lastMaintenanceId(), c, s.globalRecoveriesDisabled(),
-              s.clusterAliases(), s.kv(), s.version(), p);
+              s.clusterAliases(), s.kv(), s.version(), p, s.tags(), s.pools());
         })
         .build();
   }

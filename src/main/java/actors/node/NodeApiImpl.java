@@ -262,6 +262,16 @@ public final class NodeApiImpl implements NodeApi {
   }
 
   @Override
+  public CompletionStage<mysql.Operations.BinlogHistory> binlogHistory(InstanceKey key) {
+    return refactorer.operations().binlogHistory(key).thenApply(r -> {
+      if (!r.succeeded()) {
+        throw new ApiException(r.message());
+      }
+      return r.value();
+    });
+  }
+
+  @Override
   public topology.MoveSettings moveSettings() {
     return topology.MoveSettings.from(settings.get().thresholds());
   }
@@ -324,6 +334,28 @@ public final class NodeApiImpl implements NodeApi {
     CompletionStage<ControlState.Candidate> registered = AskPattern.askWithStatus(control,
         r -> new ControlState.RegisterCandidate(key, rule, validFor, r), timeout(), scheduler);
     return registered.thenApply(c -> null); // audited by the API router, with the user
+  }
+
+  // tags and pools: the router audits each call (one row, with the answer's message)
+  @Override
+  public CompletionStage<Void> tag(InstanceKey key, String name, String value) {
+    CompletionStage<Boolean> put = AskPattern.askWithStatus(control,
+        r -> new ControlState.PutTag(key, name, value, r), timeout(), scheduler);
+    return put.thenApply(b -> null);
+  }
+
+  @Override
+  public CompletionStage<List<InstanceKey>> untag(InstanceKey key, String name, String value) {
+    return AskPattern.askWithStatus(control,
+        r -> new ControlState.RemoveTags(key, name, value, r), timeout(), scheduler);
+  }
+
+  @Override
+  public CompletionStage<Void> submitPool(String pool, List<InstanceKey> instances) {
+    Duration validFor = settings.get().discovery().instancePoolExpiry();
+    CompletionStage<ControlState.Pool> submitted = AskPattern.askWithStatus(control,
+        r -> new ControlState.SubmitPool(pool, instances, validFor, r), timeout(), scheduler);
+    return submitted.thenApply(p -> null);
   }
 
   @Override

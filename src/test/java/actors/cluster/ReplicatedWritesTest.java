@@ -144,6 +144,16 @@ class ReplicatedWritesTest {
     assertTrue(r.isSuccess(), () -> r.getError().getMessage());
     assertTrue(replica(b, follower).downtimes().containsKey(SERVER),
         "the follower held it when the write was answered");
+    // tags and pools are written the same way: on every node before the write is answered
+    TestProbe<StatusReply<Boolean>> tagged = a.createTestProbe();
+    leader.tell(new ControlState.PutTag(SERVER, "role", "backup", tagged.ref()));
+    assertTrue(tagged.receiveMessage(WAIT).isSuccess());
+    assertEquals(Map.of("role", "backup"), replica(b, follower).tags().get(SERVER));
+    TestProbe<StatusReply<ControlState.Pool>> pooled = a.createTestProbe();
+    leader.tell(new ControlState.SubmitPool("lb", List.of(SERVER), Duration.ofHours(1),
+        pooled.ref()));
+    assertTrue(pooled.receiveMessage(WAIT).isSuccess());
+    assertEquals(List.of(SERVER), replica(b, follower).pools().get("lb").instances());
 
     // the recovery log: a registration is answered once held by a majority (only two logs run)
     ActorRef<RecoveryLog.Command> log = a.spawn(RecoveryLog.create(Clock.systemUTC(), "a"), "log");
