@@ -80,6 +80,11 @@ public final class FleetMetrics {
 
   private volatile Summary summary = Summary.EMPTY;
 
+  /** A summary nobody reads (tests, tools). */
+  public static FleetMetrics unreported() {
+    return new FleetMetrics(new io.micrometer.core.instrument.composite.CompositeMeterRegistry());
+  }
+
   FleetMetrics(MeterRegistry registry) {
     for (String state : List.of("reachable", "unreachable", "unchecked")) {
       Gauge.builder("orcha.servers", this, f -> switch (state) {

@@ -63,6 +63,11 @@ public final class RecoveryMetrics {
   private final MeterRegistry registry;
   private final Map<Phase, Timer> phases = new EnumMap<>(Phase.class);
 
+  /** Metrics nobody reads (tests, tools): recording is a no-op. */
+  public static RecoveryMetrics unreported() {
+    return new RecoveryMetrics(new io.micrometer.core.instrument.composite.CompositeMeterRegistry());
+  }
+
   RecoveryMetrics(MeterRegistry registry) {
     this.registry = registry;
     for (Phase p : Phase.values()) {

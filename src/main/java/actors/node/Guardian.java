@@ -52,7 +52,21 @@ public final class Guardian {
       actors.recovery.RecoveryHooks recoveryHooks,
       Clock clock,
       java.util.concurrent.CompletableFuture<Started> started,
-      telemetry.Telemetry telemetry, telemetry.MetricsSettings metricsSettings) {}
+      telemetry.Telemetry nodeMetrics, telemetry.MetricsSettings metricsSettings) {
+
+    /** Without a node's metrics: a registry of its own (no JVM metrics), /metrics served. */
+    public Dependencies(ConfigLoader loader, Settings settings, ProbeClient probeClient,
+        Consumer<Settings> onReload, NodeHeartbeat.Writer heartbeatWriter,
+        FailureDetector.FailureHooks failureHooks, backend.AuditStore auditStore,
+        mysql.Operations operations,
+        java.util.function.Supplier<refactor.Refactorer.RefactorSettings> refactorSettings,
+        actors.recovery.RecoveryHooks recoveryHooks, Clock clock,
+        java.util.concurrent.CompletableFuture<Started> started) {
+      this(loader, settings, probeClient, onReload, heartbeatWriter, failureHooks, auditStore,
+          operations, refactorSettings, recoveryHooks, clock, started,
+          telemetry.Telemetry.withoutJvmMetrics(), telemetry.MetricsSettings.DEFAULT);
+    }
+  }
 
   /** Where the started node serves. */
   public record Started(ServerBinding binding, NodeApiImpl api) {}
@@ -71,7 +85,7 @@ public final class Guardian {
     }
     Executor blocking = ctx.getSystem().dispatchers()
         .lookup(DispatcherSelector.fromConfig("orcha.blocking-jdbc-dispatcher"));
-    telemetry.Telemetry metrics = deps.telemetry();
+    telemetry.Telemetry metrics = deps.nodeMetrics();
     metrics.actors().dispatcher("blocking_jdbc", blocking);
     metrics.actors().dispatcher("default",
         ctx.getSystem().dispatchers().lookup(DispatcherSelector.defaultDispatcher()));

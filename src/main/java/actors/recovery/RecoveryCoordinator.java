@@ -153,7 +153,20 @@ public final class RecoveryCoordinator {
       actors.cluster.Fencer fencer, java.util.function.BooleanSupplier isLeader,
       actors.cluster.FenceLease lease, java.util.function.IntSupplier members, Clock clock, Duration startDelay, String nodeName,
       Duration askTimeout, telemetry.RecoveryMetrics metrics,
-      telemetry.ActorMetrics.Family runs) {}
+      telemetry.ActorMetrics.Family runs) {
+
+    /** Without metrics: nothing is reported. */
+    public Deps(Supplier<RecoverySettings> settings, RecoveryProcedure procedure,
+        ActorRef<RecoveryLog.Command> log, ActorRef<ControlState.Command> control,
+        ActorRef<TopologyView.Command> view, ActorRef<FailureDetector.Command> detector,
+        actors.cluster.Fencer fencer, java.util.function.BooleanSupplier isLeader,
+        actors.cluster.FenceLease lease, java.util.function.IntSupplier members, Clock clock,
+        Duration startDelay, String nodeName, Duration askTimeout) {
+      this(settings, procedure, log, control, view, detector, fencer, isLeader, lease, members,
+          clock, startDelay, nodeName, askTimeout, telemetry.RecoveryMetrics.unreported(),
+          telemetry.ActorMetrics.Family.uncounted());
+    }
+  }
 
   /** Quorum-agreed detection applies from this many nodes on. */
   static final int QUORUM_FROM = 3;

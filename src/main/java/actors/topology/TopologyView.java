@@ -102,6 +102,13 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
 
   private record BinlogMark(BinlogCoordinates coordinates, Instant since) {}
 
+  public static Behavior<Command> create(AliasRules aliasRules, AnalysisSettings analysisSettings,
+      String nodeName, Clock clock, ActorRef<FailureDetector.Command> detector,
+      ActorRef<ControlState.Command> control) {
+    return create(aliasRules, analysisSettings, nodeName, clock, detector, control,
+        telemetry.FleetMetrics.unreported());
+  }
+
   /** {@code fleet}: where the fleet's summary is published on every one-second tick. */
   public static Behavior<Command> create(AliasRules aliasRules, AnalysisSettings analysisSettings,
       String nodeName, Clock clock, ActorRef<FailureDetector.Command> detector,
