@@ -21,13 +21,26 @@ public final class AuditStore {
       String clusterName, String user, String message) {}
 
   private final BackendSettings settings;
+  private final WriteObserver observer;
 
   public AuditStore(BackendSettings settings) {
+    this(settings, WriteObserver.NONE);
+  }
+
+  /** {@code observer} is told of every row written ({@link WriteObserver#AUDIT}). */
+  public AuditStore(BackendSettings settings, WriteObserver observer) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.observer = Objects.requireNonNull(observer, "observer");
   }
 
   /** Appends a row; returns its id. */
   public long append(Instant at, String type, String hostname, int port, String clusterName,
+      String user, String message) {
+    return observer.timed(WriteObserver.AUDIT,
+        () -> insert(at, type, hostname, port, clusterName, user, message));
+  }
+
+  private long insert(Instant at, String type, String hostname, int port, String clusterName,
       String user, String message) {
     String sql = "INSERT INTO audit (audit_timestamp, audit_type, hostname, port, cluster_name,"
         + " audit_user, message) VALUES (?, ?, ?, ?, ?, ?, ?)";

@@ -34,9 +34,16 @@ public final class BackendHealth {
       "SELECT last_write FROM node_health WHERE node = ?";
 
   private final BackendSettings settings;
+  private final WriteObserver observer;
 
   public BackendHealth(BackendSettings settings) {
+    this(settings, WriteObserver.NONE);
+  }
+
+  /** {@code observer} is told of every heartbeat write ({@link WriteObserver#HEARTBEAT}). */
+  public BackendHealth(BackendSettings settings, WriteObserver observer) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.observer = Objects.requireNonNull(observer, "observer");
   }
 
   /**
@@ -48,6 +55,13 @@ public final class BackendHealth {
   public void recordHeartbeat(String node, Instant at) {
     requireNode(node);
     Objects.requireNonNull(at, "at");
+    observer.timed(WriteObserver.HEARTBEAT, () -> {
+      write(node, at);
+      return null;
+    });
+  }
+
+  private void write(String node, Instant at) {
     boolean sqlite = settings.type() == BackendSettings.Type.SQLITE;
     try (Connection c = Jdbc.open(settings);
          PreparedStatement ps = c.prepareStatement(sqlite ? SQLITE_UPSERT : MYSQL_UPSERT)) {

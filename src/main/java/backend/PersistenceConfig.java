@@ -57,6 +57,8 @@ public final class PersistenceConfig {
     // a broken backend shows up in the log at start rather than at the first fact that changed.
     m.put("pekko.persistence.journal.auto-start-journals", List.of(JOURNAL_PLUGIN));
     m.put("pekko.persistence.snapshot-store.auto-start-snapshot-stores", List.of(SNAPSHOT_PLUGIN));
+    // the plugin's own journal, timing its writes for the node's metrics (backend.MeteredJournal)
+    m.put(JOURNAL_PLUGIN + ".class", MeteredJournal.class.getName());
     m.put(JOURNAL_PLUGIN + ".use-shared-db", SHARED_DB);
     m.put(SNAPSHOT_PLUGIN + ".use-shared-db", SHARED_DB);
     m.put(READ_JOURNAL_PLUGIN + ".use-shared-db", SHARED_DB);

@@ -11,6 +11,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import telemetry.MeteredProbeClient;
+import telemetry.MetricsSettings;
+import telemetry.Telemetry;
 
 /**
  * One running orcha node: configuration loaded and validated, backend schema ensured, actor
@@ -23,12 +26,14 @@ public final class OrchaNode implements AutoCloseable {
   private final ActorSystem<Guardian.Command> system;
   private final Guardian.Started started;
   private final MysqlProbeClient probeClient;
+  private final Telemetry metrics;
 
   private OrchaNode(ActorSystem<Guardian.Command> system, Guardian.Started started,
-      MysqlProbeClient probeClient) {
+      MysqlProbeClient probeClient, Telemetry metrics) {
     this.system = system;
     this.started = started;
     this.probeClient = probeClient;
+    this.metrics = metrics;
   }
 
   /**
@@ -40,31 +45,41 @@ public final class OrchaNode implements AutoCloseable {
     ConfigLoader.Loaded loaded = loader.load();
     loader.unreported(loaded).forEach(n -> log.warn("{}", n));
     Settings settings = loaded.settings();
+    MetricsSettings metricsSettings = MetricsSettings.from(loaded.config());
     Schema.ensure(settings.backend());
     MysqlProbeClient probes = new MysqlProbeClient(settings);
-    BackendHealth health = new BackendHealth(settings.backend());
+    // this node's metrics: one registry per node, handed to what records (never a static one)
+    Telemetry metrics = Telemetry.create();
+    BackendHealth health = new BackendHealth(settings.backend(), metrics.backend());
     CompletableFuture<Guardian.Started> startedFuture = new CompletableFuture<>();
     java.util.concurrent.atomic.AtomicReference<Settings> current =
         new java.util.concurrent.atomic.AtomicReference<>(settings);
     HookProcesses hooks = new HookProcesses(current::get);
     mysql.Operations operations = new mysql.Operations(operationSettings(settings));
-    Guardian.Dependencies deps = new Guardian.Dependencies(loader, settings, probes,
+    Guardian.Dependencies deps = new Guardian.Dependencies(loader, settings,
+        new MeteredProbeClient(probes, metrics.probes()),
         next -> {
           current.set(next);
           probes.update(next);
-        }, health::recordHeartbeat, hooks, new backend.AuditStore(settings.backend()), operations,
-        () -> refactorSettings(current.get()), hooks, clock, startedFuture);
-    ActorSystem<Guardian.Command> system =
-        ActorSystem.create(Guardian.create(deps), "orcha", loaded.config());
+        }, health::recordHeartbeat, hooks,
+        new backend.AuditStore(settings.backend(), metrics.backend()), operations,
+        () -> refactorSettings(current.get()), hooks, clock, startedFuture, metrics,
+        metricsSettings);
+    // the journal plugin, created by Pekko, finds the node's backend metrics in the setup
+    ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(deps), "orcha",
+        org.apache.pekko.actor.setup.ActorSystemSetup.create(
+            org.apache.pekko.actor.BootstrapSetup.create(loaded.config()),
+            new backend.WriteObserverSetup(metrics.backend())));
     system.getWhenTerminated().whenComplete((d, e) -> {
       probes.close();
       hooks.close();
       operations.close();
+      metrics.close();
       startedFuture.completeExceptionally(new IllegalStateException("orcha stopped while starting"));
     });
     try {
       Guardian.Started started = startedFuture.get(60, TimeUnit.SECONDS);
-      return new OrchaNode(system, started, probes);
+      return new OrchaNode(system, started, probes, metrics);
     } catch (Exception e) {
       system.terminate();
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
@@ -75,6 +90,11 @@ public final class OrchaNode implements AutoCloseable {
   /** Probes started since this node started. */
   public long probesStarted() {
     return probeClient.probesStarted();
+  }
+
+  /** This node's metrics (what /metrics serves). */
+  public Telemetry telemetry() {
+    return metrics;
   }
 
   public long connectionsOpened() {

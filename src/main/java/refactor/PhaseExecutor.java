@@ -25,6 +25,9 @@ public final class PhaseExecutor {
   @FunctionalInterface
   public interface Listener {
     void step(String phase, PlanStep step, boolean succeeded, String message);
+
+    /** A phase ended after {@code took} (its steps, and the gate before each). */
+    default void phaseEnded(PromotionPlan.Phase phase, Duration took) {}
   }
 
   /**
@@ -86,19 +89,24 @@ public final class PhaseExecutor {
         if (aborted[0]) {
           return CompletableFuture.completedFuture(null);
         }
+        long start = System.nanoTime();
+        CompletionStage<Void> ran;
         if (phase instanceof PromotionPlan.Phase.Ordered o) {
-          return ordered(o.name(), o.steps(), listener, errors, gate).thenAccept(ok -> {
+          ran = ordered(o.name(), o.steps(), listener, errors, gate).thenAccept(ok -> {
             if (!ok && o.abortOnFailure()) {
               aborted[0] = true;
             }
           });
+        } else {
+          PromotionPlan.Phase.Parallel p = (PromotionPlan.Phase.Parallel) phase;
+          ran = moves(p, listener, errors, failedMoves, gate).thenAccept(allOk -> {
+            if (!allOk && p.abortIfAnyFails()) {
+              aborted[0] = true;
+            }
+          });
         }
-        PromotionPlan.Phase.Parallel p = (PromotionPlan.Phase.Parallel) phase;
-        return moves(p, listener, errors, failedMoves, gate).thenAccept(allOk -> {
-          if (!allOk && p.abortIfAnyFails()) {
-            aborted[0] = true;
-          }
-        });
+        return ran.whenComplete((x, err) ->
+            listener.phaseEnded(phase, Duration.ofNanos(System.nanoTime() - start)));
       });
     }
     return chain.thenCompose(v -> aborted[0] && !onAbort.isEmpty()

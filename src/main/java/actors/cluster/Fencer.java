@@ -37,11 +37,30 @@ public final class Fencer {
   private final Duration timeout;
   private final String self;
 
+  private final telemetry.ClusterMetrics metrics;
+
   public Fencer(ActorSystem<?> system, Duration timeout) {
+    this(system, timeout, null);
+  }
+
+  /** With {@code metrics}: every claim and hold is timed there (null: not timed). */
+  public Fencer(ActorSystem<?> system, Duration timeout, telemetry.ClusterMetrics metrics) {
     this.system = system;
     this.cluster = Cluster.get(system);
     this.timeout = timeout;
     this.self = NodeAddress.self(system);
+    this.metrics = metrics;
+  }
+
+  /** {@code write}, timed as a fence write of {@code kind} when there are metrics. */
+  private <T> CompletionStage<T> timed(telemetry.ClusterMetrics.FenceWrite kind,
+      java.util.function.Supplier<CompletionStage<T>> write) {
+    if (metrics == null) {
+      return write.get();
+    }
+    long start = System.nanoTime();
+    return write.get().whenComplete((v, err) -> metrics.fenceWritten(kind, err == null,
+        Duration.ofNanos(System.nanoTime() - start)));
   }
 
   int members() {
@@ -54,6 +73,10 @@ public final class Fencer {
 
   /** Claims the next incarnation: newer than any a majority has seen, held by a majority. */
   public CompletionStage<Incarnation> claim() {
+    return timed(telemetry.ClusterMetrics.FenceWrite.CLAIM, this::claimNext);
+  }
+
+  private CompletionStage<Incarnation> claimNext() {
     int needed = majority();
     return keepers().thenCompose(keepers -> quorum(keepers, needed,
             k -> AskPattern.<FenceKeeper.Command, FenceKeeper.Newest>ask(k,
@@ -68,6 +91,10 @@ public final class Fencer {
 
   /** Holds the fence for {@code incarnation}; fails with {@link FenceLost} saying why not. */
   public CompletionStage<Void> hold(Incarnation incarnation) {
+    return timed(telemetry.ClusterMetrics.FenceWrite.HOLD, () -> holdFence(incarnation));
+  }
+
+  private CompletionStage<Void> holdFence(Incarnation incarnation) {
     if (incarnation == null) {
       // leadership was lost (and maybe regained) since the operation began: no fence of its own
       return CompletableFuture.failedFuture(new FenceLost("no fence held: this node lost "

@@ -94,18 +94,27 @@ public final class FailureDetector {
   public static Behavior<Command> create(DetectionSettings settings,
       ActorRef<DetectionLog.Command> log, FailureHooks hooks, Clock clock,
       java.util.function.BooleanSupplier registers) {
+    return create(settings, log, hooks, clock, registers, null);
+  }
+
+  /** With {@code metrics}: every registered detection is counted there (null: not counted). */
+  public static Behavior<Command> create(DetectionSettings settings,
+      ActorRef<DetectionLog.Command> log, FailureHooks hooks, Clock clock,
+      java.util.function.BooleanSupplier registers, telemetry.RecoveryMetrics metrics) {
     return Behaviors.setup(ctx -> {
       ctx.setLoggerName(FailureDetector.class);
-      return new FailureDetector(ctx, settings, log, hooks, clock, registers).behavior();
+      return new FailureDetector(ctx, settings, log, hooks, clock, registers, metrics).behavior();
     });
   }
 
   private final java.util.function.BooleanSupplier registers;
+  private final telemetry.RecoveryMetrics metrics;
 
   private FailureDetector(ActorContext<Command> ctx, DetectionSettings settings,
       ActorRef<DetectionLog.Command> log, FailureHooks hooks, Clock clock,
-      java.util.function.BooleanSupplier registers) {
+      java.util.function.BooleanSupplier registers, telemetry.RecoveryMetrics metrics) {
     this.registers = registers;
+    this.metrics = metrics;
     this.ctx = ctx;
     this.settings = settings;
     this.log = log;
@@ -213,6 +222,9 @@ public final class FailureDetector {
       return Behaviors.same(); // already registered in this period
     }
     DetectionLog.Detection detection = d.get();
+    if (metrics != null) {
+      metrics.detected(m.candidate().analysisCode());
+    }
     ctx.getLog().warn("detected {} on {} (cluster {}), detection {}", m.candidate().analysisCode(),
         m.candidate().key(), m.candidate().clusterName(), detection.id());
     CompletionStage<FailureHooks.Outcome> ran;

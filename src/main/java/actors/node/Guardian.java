@@ -51,7 +51,22 @@ public final class Guardian {
       java.util.function.Supplier<refactor.Refactorer.RefactorSettings> refactorSettings,
       actors.recovery.RecoveryHooks recoveryHooks,
       Clock clock,
-      java.util.concurrent.CompletableFuture<Started> started) {}
+      java.util.concurrent.CompletableFuture<Started> started,
+      telemetry.Telemetry nodeMetrics, telemetry.MetricsSettings metricsSettings) {
+
+    /** Without a node's metrics: a registry of its own (no JVM metrics), /metrics served. */
+    public Dependencies(ConfigLoader loader, Settings settings, ProbeClient probeClient,
+        Consumer<Settings> onReload, NodeHeartbeat.Writer heartbeatWriter,
+        FailureDetector.FailureHooks failureHooks, backend.AuditStore auditStore,
+        mysql.Operations operations,
+        java.util.function.Supplier<refactor.Refactorer.RefactorSettings> refactorSettings,
+        actors.recovery.RecoveryHooks recoveryHooks, Clock clock,
+        java.util.concurrent.CompletableFuture<Started> started) {
+      this(loader, settings, probeClient, onReload, heartbeatWriter, failureHooks, auditStore,
+          operations, refactorSettings, recoveryHooks, clock, started,
+          telemetry.Telemetry.withoutJvmMetrics(), telemetry.MetricsSettings.DEFAULT);
+    }
+  }
 
   /** Where the started node serves. */
   public record Started(ServerBinding binding, NodeApiImpl api) {}
@@ -70,20 +85,27 @@ public final class Guardian {
     }
     Executor blocking = ctx.getSystem().dispatchers()
         .lookup(DispatcherSelector.fromConfig("orcha.blocking-jdbc-dispatcher"));
+    telemetry.Telemetry metrics = deps.nodeMetrics();
+    metrics.actors().dispatcher("blocking_jdbc", blocking);
+    metrics.actors().dispatcher("default",
+        ctx.getSystem().dispatchers().lookup(DispatcherSelector.defaultDispatcher()));
 
     ActorRef<ControlState.Command> control = ctx.spawn(ControlState.create(deps.clock()), "control-state");
     ActorRef<DetectionLog.Command> detections = ctx.spawn(DetectionLog.create(deps.clock()), "detection-log");
     Leadership leadership = new Leadership(ctx.getSystem());
+    metrics.cluster().bind(ctx.getSystem(), leadership::isLeader, leadership::leadsWithFence);
     ActorRef<FailureDetector.Command> detector = ctx.spawn(Behaviors.supervise(FailureDetector.create(
             detectionSettings(s), detections, deps.failureHooks(), deps.clock(),
-            leadership::isLeader))
+            leadership::isLeader, metrics.recoveries()))
         .onFailure(SupervisorStrategy.resume()), "failure-detector");
     // a message that fails is logged and skipped: the picture and the wiring stay
-    ActorRef<TopologyView.Command> view = ctx.spawn(Behaviors.supervise(TopologyView.create(
-            s.aliasRules(), s.analysisSettings(), s.nodeName(), deps.clock(), detector, control))
-        .onFailure(SupervisorStrategy.resume()), "topology-view");
+    ActorRef<TopologyView.Command> view = ctx.spawn(metrics.actors().hot("topology_view",
+        Behaviors.supervise(TopologyView.create(s.aliasRules(), s.analysisSettings(), s.nodeName(),
+                deps.clock(), detector, control, metrics.fleet()))
+            .onFailure(SupervisorStrategy.resume())), "topology-view");
     ActorRef<ProbeManager.Command> manager = ctx.spawn(
-        ProbeManager.create(deps.probeClient(), schedule(s), deps.clock(), view, control),
+        ProbeManager.create(deps.probeClient(), schedule(s), deps.clock(), view, control,
+            metrics.actors().family("prober")),
         "probe-manager");
     // the view needs the detector and the manager needs the view: the detector learns of the
     // manager (for emergent probes) by message
@@ -117,19 +139,22 @@ public final class Guardian {
         ctx.getSystem().scheduler(), () -> current.get().http().askTimeout(),
         () -> recoveryProbeDeadline(current.get()));
     RecoveryProcedure procedure = new RecoveryProcedure(ports, () -> recoveryConfig(current.get(),
-        deps.refactorSettings().get()));
+        deps.refactorSettings().get()), metrics.recoveries());
     ctx.spawn(actors.cluster.FenceKeeper.create(actors.cluster.NodeAddress.self(ctx.getSystem()),
         leadership.holder()), "fence-keeper");
-    actors.cluster.Fencer fencer = new actors.cluster.Fencer(ctx.getSystem(), FENCE_TIMEOUT);
+    actors.cluster.Fencer fencer = new actors.cluster.Fencer(ctx.getSystem(), FENCE_TIMEOUT,
+        metrics.cluster());
     RecoveryCoordinator.Deps coordinatorDeps = new RecoveryCoordinator.Deps(
         () -> current.get().recoverySettings(), procedure, recoveryLog, control, view, detector,
         fencer, leadership::isLeader, leadership.lease(),
         () -> actors.cluster.Majority.members(ctx.getSystem()),
         deps.clock(), s.discovery().pollInterval().multipliedBy(3),
-        s.nodeName(), s.http().askTimeout());
+        s.nodeName(), s.http().askTimeout(), metrics.recoveries(),
+        metrics.actors().family("recovery_run"));
     // one coordinator per node, acting on its own node's picture while the node leads
-    ActorRef<RecoveryCoordinator.Command> coordinator = ctx.spawn(Behaviors.supervise(
-        RecoveryCoordinator.create(coordinatorDeps)).onFailure(SupervisorStrategy.restart()),
+    ActorRef<RecoveryCoordinator.Command> coordinator = ctx.spawn(metrics.actors().hot(
+        "recovery_coordinator", Behaviors.supervise(RecoveryCoordinator.create(coordinatorDeps))
+            .onFailure(SupervisorStrategy.restart())),
         "recovery-coordinator");
     // planned operations hold the same fence as recoveries: the incarnation this node's
     // coordinator claimed as leader (none while it does not lead: no fence, no change)
@@ -149,7 +174,12 @@ public final class Guardian {
           (done, err) -> new SeedAdded(key, err == null ? StatusReply.ack() : StatusReply.error(err)));
     }
 
-    ctx.pipeToSelf(http.HttpServer.start(ctx.getSystem(), s.http().listenAddress(), api),
+    // /metrics first (outside /api, with its own access rule), then the API for everything else
+    org.apache.pekko.http.javadsl.server.Route route =
+        org.apache.pekko.http.javadsl.server.Directives.concat(
+            new http.MetricsRoute(api, metrics, deps.metricsSettings()).route(),
+            new http.ApiRouter(api).route());
+    ctx.pipeToSelf(http.HttpServer.start(ctx.getSystem(), s.http().listenAddress(), route),
         HttpBound::new);
 
     return Behaviors.receive(Command.class)

@@ -118,18 +118,28 @@ public final class ProbeManager
   /** With {@code control}: follows the discover/forget intents of the control state. */
   public static Behavior<Command> create(ProbeClient client, ProbeSchedule schedule, Clock clock,
       ActorRef<TopologyView.Command> view, ActorRef<actors.control.ControlState.Command> control) {
+    return create(client, schedule, clock, view, control,
+        telemetry.ActorMetrics.Family.uncounted());
+  }
+
+  /** With {@code probers}: where the live probers are counted (the node's metrics). */
+  public static Behavior<Command> create(ProbeClient client, ProbeSchedule schedule, Clock clock,
+      ActorRef<TopologyView.Command> view, ActorRef<actors.control.ControlState.Command> control,
+      telemetry.ActorMetrics.Family probers) {
     return Behaviors.setup(ctx -> {
       ctx.setLoggerName(ProbeManager.class);
       if (control != null) {
         control.tell(new actors.control.ControlState.Subscribe(ctx.messageAdapter(
             actors.control.ControlState.Snapshot.class, FollowIntents::new)));
       }
-      return new ProbeManager(ctx, client, schedule, clock, view);
+      return new ProbeManager(ctx, client, schedule, clock, view, probers);
     });
   }
 
+  private final telemetry.ActorMetrics.Family family;
+
   private ProbeManager(ActorContext<Command> ctx, ProbeClient client, ProbeSchedule schedule,
-      Clock clock, ActorRef<TopologyView.Command> view) {
+      Clock clock, ActorRef<TopologyView.Command> view, telemetry.ActorMetrics.Family family) {
     super(PersistenceId.ofUniqueId("probe-set"), SupervisorStrategy.restartWithBackoff(
         java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30), 0.2));
     this.ctx = ctx;
@@ -137,6 +147,7 @@ public final class ProbeManager
     this.schedule = schedule;
     this.clock = clock;
     this.view = view;
+    this.family = family;
   }
 
   @Override
@@ -278,10 +289,10 @@ public final class ProbeManager
     return probers.computeIfAbsent(key, k -> {
       String name = "prober-" + URLEncoder.encode(k.displayString(), StandardCharsets.UTF_8)
           + "-" + (++spawned);
-      ActorRef<InstanceProber.Command> ref = ctx.spawn(Behaviors.supervise(
+      ActorRef<InstanceProber.Command> ref = ctx.spawn(family.counted(Behaviors.supervise(
               InstanceProber.create(k, client, schedule, clock, view, ctx.getSelf()))
           .onFailure(SupervisorStrategy.restartWithBackoff(
-              java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30), 0.2)), name);
+              java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30), 0.2))), name);
       ctx.watchWith(ref, new ProberStopped(k, ref));
       return ref;
     });

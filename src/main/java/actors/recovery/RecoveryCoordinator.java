@@ -116,8 +116,10 @@ public final class RecoveryCoordinator {
 
   private record ControlChanged(ControlState.Snapshot control) implements Command {}
 
-  private record Decide(List<ReplicationAnalysis> entries, Instant seenAt, RecoveryLog.State log,
-      Throwable error) implements Command {}
+  /** {@code lastSeen}: when each entry's server was last reached, as the analysis saw it. */
+  private record Decide(List<ReplicationAnalysis> entries, Instant seenAt,
+      Map<InstanceKey, Instant> lastSeen, RecoveryLog.State log, Throwable error)
+      implements Command {}
 
   private record Looked(Recover recover, Instant waitUntil, Optional<ReplicationAnalysis> entry,
       RecoveryLog.State log, Throwable error) implements Command {}
@@ -136,9 +138,12 @@ public final class RecoveryCoordinator {
 
   private record RunEnded(RecoveryRun.Ended ended) implements Command {}
 
-  /** A recovery decided and being registered. {@code replyTo} is null for automated ones. */
+  /**
+   * A recovery decided and being registered. {@code replyTo} is null for automated ones;
+   * {@code lastSeen} (automated ones) when the failed server was last reached.
+   */
   private record Pending(String uid, String clusterName, RecoveryDecision decision,
-      RecoveryProcedure.Request request, Instant detectedAt,
+      RecoveryProcedure.Request request, Instant detectedAt, Instant lastSeen,
       ActorRef<StatusReply<RecoveryLog.Recovery>> replyTo, List<String> agreedBy) {}
 
   /** Everything a coordinator works with, built by the node hosting it. */
@@ -147,7 +152,21 @@ public final class RecoveryCoordinator {
       ActorRef<TopologyView.Command> view, ActorRef<FailureDetector.Command> detector,
       actors.cluster.Fencer fencer, java.util.function.BooleanSupplier isLeader,
       actors.cluster.FenceLease lease, java.util.function.IntSupplier members, Clock clock, Duration startDelay, String nodeName,
-      Duration askTimeout) {}
+      Duration askTimeout, telemetry.RecoveryMetrics metrics,
+      telemetry.ActorMetrics.Family runs) {
+
+    /** Without metrics: nothing is reported. */
+    public Deps(Supplier<RecoverySettings> settings, RecoveryProcedure procedure,
+        ActorRef<RecoveryLog.Command> log, ActorRef<ControlState.Command> control,
+        ActorRef<TopologyView.Command> view, ActorRef<FailureDetector.Command> detector,
+        actors.cluster.Fencer fencer, java.util.function.BooleanSupplier isLeader,
+        actors.cluster.FenceLease lease, java.util.function.IntSupplier members, Clock clock,
+        Duration startDelay, String nodeName, Duration askTimeout) {
+      this(settings, procedure, log, control, view, detector, fencer, isLeader, lease, members,
+          clock, startDelay, nodeName, askTimeout, telemetry.RecoveryMetrics.unreported(),
+          telemetry.ActorMetrics.Family.uncounted());
+    }
+  }
 
   /** Quorum-agreed detection applies from this many nodes on. */
   static final int QUORUM_FROM = 3;
@@ -492,7 +511,12 @@ public final class RecoveryCoordinator {
     }
     List<ReplicationAnalysis> entries = List.copyOf(byCluster.values());
     Instant seenAt = m.result().at();
-    ctx.pipeToSelf(readLog(), (log, err) -> new Decide(entries, seenAt, log, err));
+    Map<InstanceKey, Instant> lastSeen = new HashMap<>();
+    for (ReplicationAnalysis a : entries) {
+      m.result().snapshot().instance(a.key()).map(v -> v.liveness().lastSeen())
+          .ifPresent(t -> lastSeen.put(a.key(), t));
+    }
+    ctx.pipeToSelf(readLog(), (log, err) -> new Decide(entries, seenAt, lastSeen, log, err));
     return behavior(next);
   }
 
@@ -597,6 +621,7 @@ public final class RecoveryCoordinator {
         if (!agreement.agreed()) {
           String why = "quorum-agreed detection: " + agreement.describe(a.analysis(), a.key());
           ctx.getLog().debug("not recovering yet: {}", why);
+          deps.metrics().skipped(a.analysis().name(), "quorum");
           deps.log().tell(new RecoveryLog.RecordSkip(new RecoveryLog.Skip(now, a.key(), cluster,
               a.analysis().name(), why, "")));
           next = next.release(cluster);
@@ -607,7 +632,8 @@ public final class RecoveryCoordinator {
       RecoveryProcedure.Request req = new RecoveryProcedure.Request(
           RecoveryProcedure.Kind.AUTOMATED, a.key(), InstanceKey.NONE, a, false, "",
           deps.nodeName());
-      register(new Pending(newUid(now), cluster, d, req, m.seenAt(), null, agreedBy));
+      register(new Pending(newUid(now), cluster, d, req, m.seenAt(), m.lastSeen().get(a.key()),
+          null, agreedBy));
     }
     return behavior(next);
   }
@@ -616,6 +642,7 @@ public final class RecoveryCoordinator {
     if (d.skipReason() == SkipReason.NO_HANDLER || d.skipReason() == SkipReason.NOT_ACTIONABLE) {
       return; // detection only: nothing was going to be recovered
     }
+    deps.metrics().skipped(a.analysis().name(), d.skipReason().name());
     String blocking = d.blockedBy().isEmpty() ? "" : d.blockedBy().get(0).uid();
     ctx.getLog().debug("not recovering: {}", d.reason()); // the log records each reason once
     deps.log().tell(new RecoveryLog.RecordSkip(new RecoveryLog.Skip(now, a.key(),
@@ -705,7 +732,7 @@ public final class RecoveryCoordinator {
     RecoveryProcedure.Request forced = new RecoveryProcedure.Request(req.kind(), req.failed(),
         req.candidate(), entry, req.skipProcesses(), hint.isEmpty() ? req.commandHint() : hint,
         req.user());
-    register(new Pending(newUid(now), cluster, d, forced, null, replyTo, List.of()));
+    register(new Pending(newUid(now), cluster, d, forced, null, null, replyTo, List.of()));
     return behavior(state.hold(cluster));
   }
 
@@ -731,15 +758,23 @@ public final class RecoveryCoordinator {
     }
     RecoveryLog.Recovery rec = m.reply().getValue();
     ctx.getLog().warn("recovery {} (id {}) started: {}", p.uid(), rec.id(), p.decision().reason());
+    if (p.detectedAt() != null) {
+      if (p.lastSeen() != null) {
+        deps.metrics().phase(telemetry.RecoveryMetrics.Phase.DETECT,
+            Duration.between(p.lastSeen(), p.detectedAt()));
+      }
+      deps.metrics().phase(telemetry.RecoveryMetrics.Phase.DECIDE,
+          Duration.between(p.detectedAt(), deps.clock().instant()));
+    }
     if (!p.agreedBy().isEmpty()) {
       deps.log().tell(new RecoveryLog.AddStep(p.uid(), "agreed", "seen by a majority of the "
           + "orcha nodes: " + p.agreedBy()));
     }
     actors.cluster.Incarnation incarnation = state.incarnation();
     refactor.PhaseExecutor.Gate fence = step -> deps.fencer().hold(incarnation);
-    ctx.spawn(RecoveryRun.create(p.uid(), p.clusterName(), p.request(), p.decision().type(),
-        deps.procedure(), fence, deps.log(),
-        ctx.messageAdapter(RecoveryRun.Ended.class, RunEnded::new)), "run-" + rec.id());
+    ctx.spawn(deps.runs().counted(RecoveryRun.create(p.uid(), p.clusterName(), p.request(),
+        p.decision().type(), deps.procedure(), fence, deps.log(),
+        ctx.messageAdapter(RecoveryRun.Ended.class, RunEnded::new))), "run-" + rec.id());
     return behavior(state.waitFor(p.uid(), p.replyTo()));
   }
 
@@ -757,15 +792,23 @@ public final class RecoveryCoordinator {
         deps.log().tell(new RecoveryLog.Acknowledge(e.uid(), null, null, null, deps.nodeName(),
             "refused before any change", ctx.getSystem().ignoreRef()));
       }
+      deps.metrics().ended(r.start().analysisCode(), result(r.resolution()),
+          r.endedAt() == null ? Duration.ZERO : Duration.between(r.startedAt(), r.endedAt()));
     } else {
       ctx.getLog().error("recovery {} could not be resolved: {}", e.uid(),
           outcome.getError().getMessage());
+      deps.metrics().ended(e.analysisCode(), "unresolved", Duration.ZERO);
     }
     ActorRef<StatusReply<RecoveryLog.Recovery>> replyTo = state.waiting().get(e.uid());
     if (replyTo != null) {
       replyTo.tell(outcome);
     }
     return behavior(state.answered(e.uid()).release(e.clusterName()));
+  }
+
+  /** The result label of a recovery that ended (telemetry.RecoveryMetrics). */
+  static String result(RecoveryLog.Resolution r) {
+    return r.successful() ? "success" : r.refused() ? "refused" : "failure";
   }
 
   static String newUid(Instant now) {

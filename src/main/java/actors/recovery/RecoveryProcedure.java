@@ -99,10 +99,21 @@ public final class RecoveryProcedure {
 
   private final Ports ports;
   private final Supplier<Config> config;
+  private final telemetry.RecoveryMetrics metrics;
 
   public RecoveryProcedure(Ports ports, Supplier<Config> config) {
+    this(ports, config, null);
+  }
+
+  /**
+   * With {@code metrics}: each recovery reports the time it spent fencing, promoting,
+   * re-pointing and in hooks once it ends (null: nothing is reported).
+   */
+  public RecoveryProcedure(Ports ports, Supplier<Config> config,
+      telemetry.RecoveryMetrics metrics) {
     this.ports = ports;
     this.config = config;
+    this.metrics = metrics;
   }
 
   /** Runs the recovery registered as {@code uid}; completes with its resolution, never fails. */
@@ -117,10 +128,11 @@ public final class RecoveryProcedure {
   public CompletionStage<RecoveryLog.Resolution> run(String uid, Request req, RecoveryType type,
       PhaseExecutor.Gate fence) {
     Config cfg = config.get();
-    Context ctx = new Context(uid, req, type, cfg, fence);
+    telemetry.RecoveryPhases phases = new telemetry.RecoveryPhases();
+    Context ctx = new Context(uid, req, type, cfg, timed(fence, phases), phases);
     // servers already judged unreachable are not waited for again: they are planned as lost
     List<InstanceKey> skipped = new ArrayList<>();
-    return ports.snapshot()
+    CompletionStage<RecoveryLog.Resolution> ran = ports.snapshot()
         .thenCompose(s -> {
           List<InstanceKey> reread = new ArrayList<>();
           for (InstanceKey k : involved(s, req.failed())) {
@@ -145,6 +157,17 @@ public final class RecoveryProcedure {
           ports.step(uid, "error", why);
           return ctx.resolution(false, List.of(why));
         });
+    return metrics == null ? ran : ran.whenComplete((r, e) -> phases.reportTo(metrics));
+  }
+
+  /** The fence, with the time waited for it added to the recovery's fence phase. */
+  private static PhaseExecutor.Gate timed(PhaseExecutor.Gate fence,
+      telemetry.RecoveryPhases phases) {
+    return step -> {
+      long start = System.nanoTime();
+      return fence.beforeStep(step).whenComplete((v, e) ->
+          phases.add(telemetry.RecoveryMetrics.Phase.FENCE, System.nanoTime() - start));
+    };
   }
 
   /**
@@ -298,9 +321,22 @@ public final class RecoveryProcedure {
 
   private CompletionStage<RecoveryLog.Resolution> execute(Context ctx, TopologySnapshot before,
       Executed shape, List<PromotionPlan.Phase> phases, List<PlanStep> onAbort) {
-    return ports.executor().run(phases, onAbort, (phase, step, ok, message) ->
-            ports.step(ctx.uid, phase, (ok ? "" : "FAILED: ") + step + (message.isEmpty() ? "" : " — " + message)),
-            ctx.fence)
+    PhaseExecutor.Listener listener = new PhaseExecutor.Listener() {
+      @Override
+      public void step(String phase, PlanStep step, boolean ok, String message) {
+        ports.step(ctx.uid, phase, (ok ? "" : "FAILED: ") + step
+            + (message.isEmpty() ? "" : " — " + message));
+      }
+
+      /** Ordered phases promote (catch up, promote, demote, afterwards); parallel ones re-point. */
+      @Override
+      public void phaseEnded(PromotionPlan.Phase phase, Duration took) {
+        ctx.phases.add(phase instanceof PromotionPlan.Phase.Parallel
+            ? telemetry.RecoveryMetrics.Phase.REPOINT : telemetry.RecoveryMetrics.Phase.PROMOTE,
+            took.toNanos());
+      }
+    };
+    return ports.executor().run(phases, onAbort, listener, ctx.fence)
         .thenCompose(result -> {
           List<String> errors = new ArrayList<>(result.errors());
           InstanceKey successor = InstanceKey.NONE;
@@ -400,7 +436,9 @@ public final class RecoveryProcedure {
   private CompletionStage<HookRun> hook(Context ctx, Hook hook, TopologySnapshot s,
       InstanceKey successor, List<InstanceKey> lost) {
     HookEvent event = event(ctx, s, successor, lost);
+    long start = System.nanoTime();
     return ports.hooks(hook, event).thenApply(r -> {
+      ctx.phases.add(telemetry.RecoveryMetrics.Phase.HOOKS, System.nanoTime() - start);
       r.lines().forEach(l -> ports.step(ctx.uid, hook.configName(), l));
       return r;
     });
@@ -473,13 +511,16 @@ public final class RecoveryProcedure {
     final RecoveryType type;
     final Config cfg;
     final PhaseExecutor.Gate fence;
+    final telemetry.RecoveryPhases phases;
 
-    Context(String uid, Request req, RecoveryType type, Config cfg, PhaseExecutor.Gate fence) {
+    Context(String uid, Request req, RecoveryType type, Config cfg, PhaseExecutor.Gate fence,
+        telemetry.RecoveryPhases phases) {
       this.uid = uid;
       this.req = req;
       this.type = type;
       this.cfg = cfg;
       this.fence = fence;
+      this.phases = phases;
     }
 
     boolean graceful() {

@@ -23,8 +23,12 @@ public final class RecoveryRun {
 
   private record Resolved(StatusReply<RecoveryLog.Recovery> reply) implements Command {}
 
-  /** Told to the coordinator when the run is over: the recovery as recorded, or why not. */
-  public record Ended(String uid, String clusterName, StatusReply<RecoveryLog.Recovery> outcome) {}
+  /**
+   * Told to the coordinator when the run is over: the recovery as recorded, or why not.
+   * {@code analysisCode}: what it recovered from (for the metrics when it was not recorded).
+   */
+  public record Ended(String uid, String clusterName, String analysisCode,
+      StatusReply<RecoveryLog.Recovery> outcome) {}
 
   private static final Duration RESOLVE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -39,7 +43,8 @@ public final class RecoveryRun {
       return Behaviors.receive(Command.class)
           .onMessage(Finished.class, m -> onFinished(ctx, uid, log, m))
           .onMessage(Resolved.class, m -> {
-            coordinator.tell(new Ended(uid, clusterName, m.reply()));
+            coordinator.tell(new Ended(uid, clusterName, request.entry() == null ? ""
+                : request.entry().analysis().name(), m.reply()));
             return Behaviors.stopped();
           })
           .build();

@@ -105,18 +105,29 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   public static Behavior<Command> create(AliasRules aliasRules, AnalysisSettings analysisSettings,
       String nodeName, Clock clock, ActorRef<FailureDetector.Command> detector,
       ActorRef<ControlState.Command> control) {
+    return create(aliasRules, analysisSettings, nodeName, clock, detector, control,
+        telemetry.FleetMetrics.unreported());
+  }
+
+  /** {@code fleet}: where the fleet's summary is published on every one-second tick. */
+  public static Behavior<Command> create(AliasRules aliasRules, AnalysisSettings analysisSettings,
+      String nodeName, Clock clock, ActorRef<FailureDetector.Command> detector,
+      ActorRef<ControlState.Command> control, telemetry.FleetMetrics fleet) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, ANALYSIS_PERIOD);
       control.tell(new ControlState.Subscribe(
           ctx.messageAdapter(ControlState.Snapshot.class, ControlChanged::new)));
-      return new TopologyView(ctx, aliasRules, analysisSettings, nodeName, clock, detector);
+      return new TopologyView(ctx, aliasRules, analysisSettings, nodeName, clock, detector, fleet);
     }));
   }
 
+  private final telemetry.FleetMetrics fleet;
+
   private TopologyView(ActorContext<Command> ctx, AliasRules aliasRules,
       AnalysisSettings analysisSettings, String nodeName, Clock clock,
-      ActorRef<FailureDetector.Command> detector) {
+      ActorRef<FailureDetector.Command> detector, telemetry.FleetMetrics fleet) {
     super(ctx);
+    this.fleet = fleet;
     this.aliasRules = aliasRules;
     this.analysisSettings = analysisSettings;
     this.nodeName = nodeName;
@@ -136,7 +147,7 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
         .onMessage(UpdateRules.class, this::onUpdateRules)
         .onMessage(ControlChanged.class, this::onControlChanged)
         .onMessage(Analyze.class, m -> analyzeNow())
-        .onMessage(Tick.class, m -> analyzeNow())
+        .onMessage(Tick.class, m -> onTick())
         .build();
   }
 
@@ -240,6 +251,12 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
     control = m.control();
     changed(true);
     return this;
+  }
+
+  /** Every second: the fleet's summary for the metrics (one pass), then the analysis. */
+  private Behavior<Command> onTick() {
+    fleet.update(telemetry.FleetMetrics.Summary.of(observed.values(), clock.instant()));
+    return analyzeNow();
   }
 
   private Behavior<Command> analyzeNow() {

@@ -1,0 +1,35 @@
+package backend;
+
+import java.time.Duration;
+
+/**
+ * Told of every write to the backend (how long it took, whether it succeeded): the node's
+ * metrics implement it; the backend package itself knows nothing of metrics.
+ */
+@FunctionalInterface
+public interface WriteObserver {
+
+  /** A batch of events written by Pekko Persistence ({@link MeteredJournal}). */
+  String JOURNAL = "journal";
+  /** An audit row ({@link AuditStore#append}). */
+  String AUDIT = "audit";
+  /** The node's health row ({@link BackendHealth#recordHeartbeat}). */
+  String HEARTBEAT = "heartbeat";
+
+  void written(String store, Duration took, boolean ok);
+
+  WriteObserver NONE = (store, took, ok) -> { };
+
+  /** Runs a write and tells this observer; the write's result or failure is passed on. */
+  default <T> T timed(String store, java.util.function.Supplier<T> write) {
+    long start = System.nanoTime();
+    boolean ok = false;
+    try {
+      T result = write.get();
+      ok = true;
+      return result;
+    } finally {
+      written(store, Duration.ofNanos(System.nanoTime() - start), ok);
+    }
+  }
+}
