@@ -17,8 +17,9 @@ public final class UnsupportedRoutes {
   private static final String AGENTS = "orchestrator-agent is not supported by orcha";
   private static final String NO_UNRESOLVE = "orcha takes host names as given"
       + " (HostnameResolveMethod none/default), so there is no resolved name to map back";
-  private static final String NO_METRICS = "orcha keeps no such metrics (each instance's"
-      + " LastDiscoveryLatency tells how long its last probe took)";
+  private static final String NO_METRICS = "orcha serves its metrics in Prometheus format at"
+      + " /metrics (probe latency, errors, backend writes; each instance's LastDiscoveryLatency"
+      + " tells how long its last probe took)";
   private static final String MEMBERSHIP = "orcha's nodes are the members of its Pekko cluster"
       + " (orcha.cluster.nodes): change the configuration and restart a node, not the API";
 
