@@ -110,13 +110,14 @@ final class ContractPlan {
             .check(at("/SecondsBehindMaster/Valid", "true")).check(at("/GtidErrant", ""))
             .check(at("/DataCenter", "dc1")).check(at("/SuggestedClusterAlias", "{A}")),
         read("instance-replicas/{H}/{M}").array(INSTANCE, 3).check(portsAre("", "R1", "R2", "R3")),
-        read("all-instances").array(INSTANCE, 4).check(at("/0/Key/Port", "{M}")),
+        // §4.1: by depth, then replica count, cluster, host, port
+        read("all-instances").array(INSTANCE, 4).check(portsAre("", "M", "R1", "R2", "R3")),
         read("search/{R2}").array(INSTANCE, 1).check(contains("", "R2")),
         read("search?s={R2}%0A").named("search?s= (trimmed)").array(INSTANCE, 1)
             .check(contains("", "R2")),
         read("problems").array(INSTANCE),
         read("problems/{C}").array(INSTANCE),
-        read("cluster/{C}").array(INSTANCE, 4),
+        read("cluster/{C}").array(INSTANCE, 4).check(portsAre("", "M", "R1", "R2", "R3")),
         read("cluster/{A}").named("cluster/:clusterHint (alias)").array(INSTANCE, 4),
         read("cluster/{H}:{R2}").named("cluster/:clusterHint (host:port)").array(INSTANCE, 4),
         read("cluster/alias/{A}").array(INSTANCE, 4),
@@ -174,6 +175,16 @@ final class ContractPlan {
             .check(at("/0/AnalysisEntry/Analysis", "LockedSemiSyncMaster"))
             .check(remember("DETECTION", "/0/Id")),
         read("audit-failure-detection/0").array(TOPOLOGY_RECOVERY, 1),
+        // §11.13: the API's analysis includes downtimed entries
+        write("begin-downtime/{H}/{M}/contract/analysis").named("begin-downtime (the analysed master)")
+            .ok("Downtime begun: {H}:{M}").details(KEY),
+        await("the analysis entry downtimed", "replication-analysis",
+            n -> n.at("/Details/0/IsDowntimed").asBoolean()),
+        read("replication-analysis").named("replication-analysis (a downtimed entry)").ok("Analysis")
+            .detailsArray(ANALYSIS, 1).check(at("/Details/0/Analysis", "LockedSemiSyncMaster"))
+            .check(at("/Details/0/SkippableDueToDowntime", "true")),
+        write("end-downtime/{H}/{M}").named("end-downtime (the analysed master)")
+            .ok("Downtime ended: {H}:{M}").details(KEY),
         read("audit-failure-detection/id/{DETECTION}").array(TOPOLOGY_RECOVERY, 1)
             .check(at("/0/Id", "{DETECTION}")),
         read("audit-failure-detection/alias/{A}").array(TOPOLOGY_RECOVERY, 1),
@@ -198,17 +209,27 @@ final class ContractPlan {
         await("no more analysis entries", "replication-analysis", n -> n.get("Details").isEmpty()));
   }
 
+  /** Whole minutes from now to a {@code YYYY-MM-DD hh:mm:ss} (UTC) time, rounded. */
+  static long minutesAhead(String ts) {
+    if (ts.isEmpty()) {
+      return -1;
+    }
+    java.time.Instant at = java.time.LocalDateTime.parse(ts.replace(' ', 'T'))
+        .toInstant(java.time.ZoneOffset.UTC);
+    return Math.round(java.time.Duration.between(java.time.Instant.now(), at).toSeconds() / 60.0);
+  }
+
   // ---- §4.2 downtime, maintenance, candidates, switches -------------------------------------
 
   static List<Step> control() {
     return List.of(
         write("begin-downtime/{H}/{R3}/contract%0A/maintenance%20window%0A")
             .ok("Downtime begun: {H}:{R3}").details(KEY).check(at("/Details/Port", "{R3}")),
-        await("{R3} downtimed with the trimmed owner and reason", "downtimed", (n, api) -> {
+        await("{R3} downtimed 10 minutes with the trimmed owner and reason", "downtimed", (n, api) -> {
           JsonNode i = instance(n, api.port("R3"));
           return i.path("IsDowntimed").asBoolean() && i.path("DowntimeOwner").asText().equals("contract")
               && i.path("DowntimeReason").asText().equals("maintenance window")
-              && !i.path("DowntimeEndTimestamp").asText().isEmpty();
+              && minutesAhead(i.path("DowntimeEndTimestamp").asText()) == 10;
         }),
         read("downtimed").named("downtimed ({R3} downtimed)").array(INSTANCE, 1)
             .check(portsAre("", "R3")),
@@ -255,8 +276,11 @@ final class ContractPlan {
             .detailsNull(),
         await("the alias back", "clusters-info", (n, api) ->
             n.at("/0/ClusterAlias").asText().equals(api.var("A"))),
-        write("submit-masters-to-kv-stores/").okContaining("Submitted").detailsArray(KV_PAIR, 1)
-            .check(at("/Details/0/Key", "mysql/master/{A}")).check(at("/Details/0/Value", "{H}:{M}")),
+        // §8.3: alias → host:port, /hostname, /port, and the resolved /ipv4, /ipv6
+        write("submit-masters-to-kv-stores/").ok("Submitted 5 masters").detailsArray(KV_PAIR, 5)
+            .check(at("/Details/0/Key", "mysql/master/{A}")).check(at("/Details/0/Value", "{H}:{M}"))
+            .check(at("/Details/3/Key", "mysql/master/{A}/ipv4")).check(at("/Details/3/Value", "{H}"))
+            .check(at("/Details/4/Key", "mysql/master/{A}/ipv6")),
         write("submit-masters-to-kv-stores/{A}").okContaining("Submitted").detailsArray(KV_PAIR, 1)
             .check(at("/Details/0/Value", "{H}:{M}")),
         awaitStar());
@@ -472,6 +496,11 @@ final class ContractPlan {
         .error("Instance not found"));
     s.add(write("force-master-takeover/{A}/{H}/{R1}").ok("Master failed over").details(TOPOLOGY_RECOVERY)
         .check(at("/Details/SuccessorKey/Port", "{R1}")).check(successorNamesTheCluster("NEW")));
+    s.add(await("{M} downtimed lost-in-recovery", "instance/{H}/{M}",
+        n -> n.path("DowntimeReason").asText().equals("lost-in-recovery")));
+    // §11.15: downtimed shows the downtime a recovery created
+    s.add(read("downtimed").named("downtimed (lost-in-recovery)").array(INSTANCE, 1)
+        .check(at("/0/Key/Port", "{M}")).check(at("/0/DowntimeReason", "lost-in-recovery")));
     s.add(afterForcedFailover("M", "NEW"));
     s.add(write("force-master-takeover/{H}/{R1}/{H}/{M}").ok("Master failed over").details(TOPOLOGY_RECOVERY)
         .check(at("/Details/SuccessorKey/Port", "{M}")).check(successorNamesTheCluster("NEW")));
@@ -615,7 +644,10 @@ final class ContractPlan {
         read("cluster/").named("§1.3 empty hint").error("Unable to determine cluster name by empty hint"),
         read("cluster/nosuchcluster").error("Unable to determine cluster name"),
         read("replication-analysis/nosuchcluster").error("Cannot get cluster name: nosuchcluster"),
-        read("downtimed/").named("downtimed/ (empty hint: all)").array(INSTANCE));
+        read("downtimed/").named("downtimed/ (empty hint: all)").array(INSTANCE),
+        // {R2} has no replicas: nothing could move even if the pattern were taken
+        write("relocate-replicas/{H}/{R2}/{H}/{M}?pattern=%28").named("?pattern= with a bad regex")
+            .error("Invalid pattern: ("));
   }
 
   /**

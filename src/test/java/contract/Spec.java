@@ -11,7 +11,8 @@ import java.util.Map;
  * lists them: {@code "Key:key ReadOnly:b Binlog_format:s ..."}. Types: {@code s} string,
  * {@code b} boolean, {@code n} integral number, {@code key} KEY, {@code coord} COORD,
  * {@code nullint} NULLINT, {@code keylist} array of KEY, {@code strings} array of strings,
- * {@code obj} any object, another spec's name (nested object), {@code Name[]} an array of it;
+ * {@code obj} any object, {@code ts} a {@code YYYY-MM-DD hh:mm:ss} time or "", {@code rfc3339} an
+ * RFC 3339 time, another spec's name (nested object), {@code Name[]} an array of it;
  * a trailing {@code ?} also allows null. Extra fields are allowed (orcha adds a few).
  */
 final class Spec {
@@ -85,13 +86,15 @@ final class Spec {
       case "obj" -> v.isObject();
       case "strings" -> v.isArray() && allMatch(v, JsonNode::isTextual);
       case "keylist" -> v.isArray();
+      case "ts" -> v.isTextual() && (v.asText().isEmpty() || TS.matcher(v.asText()).matches());
+      case "rfc3339" -> v.isTextual() && isRfc3339(v.asText());
       default -> true;
     };
     if (!ok) {
       return List.of(where + ": expected " + type + ", got " + describe(v));
     }
     return switch (type) {
-      case "s", "b", "n", "obj", "strings" -> List.of();
+      case "s", "b", "n", "obj", "strings", "ts", "rfc3339" -> List.of();
       case "keylist" -> typeProblems(v, "key[]", where);
       default -> {
         Spec nested = BY_NAME.get(type);
@@ -101,6 +104,18 @@ final class Spec {
         yield nested.problems(v, where);
       }
     };
+  }
+
+  private static final java.util.regex.Pattern TS =
+      java.util.regex.Pattern.compile("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
+
+  private static boolean isRfc3339(String s) {
+    try {
+      java.time.OffsetDateTime.parse(s);
+      return true;
+    } catch (java.time.format.DateTimeParseException e) {
+      return false;
+    }
   }
 
   private static boolean allMatch(JsonNode array, java.util.function.Predicate<JsonNode> p) {

@@ -33,10 +33,10 @@ final class Specs {
       IsCoMaster:b HasReplicationCredentials:b ReplicationCredentialsAvailable:b
       SemiSyncAvailable:b SemiSyncPriority:n SemiSyncMasterEnabled:b SemiSyncReplicaEnabled:b
       SemiSyncMasterTimeout:n SemiSyncMasterWaitForReplicaCount:n SemiSyncMasterStatus:b
-      SemiSyncMasterClients:n SemiSyncReplicaStatus:b LastSeenTimestamp:s IsLastCheckValid:b
+      SemiSyncMasterClients:n SemiSyncReplicaStatus:b LastSeenTimestamp:ts IsLastCheckValid:b
       IsUpToDate:b IsRecentlyChecked:b SecondsSinceLastSeen:nullint CountMySQLSnapshots:n
       IsCandidate:b PromotionRule:s IsDowntimed:b DowntimeReason:s DowntimeOwner:s
-      DowntimeEndTimestamp:s ElapsedDowntime:n UnresolvedHostname:s AllowTLS:b Problems:strings
+      DowntimeEndTimestamp:ts ElapsedDowntime:n UnresolvedHostname:s AllowTLS:b Problems:strings
       LastDiscoveryLatency:n ReplicationGroupName:s ReplicationGroupIsSinglePrimary:b
       ReplicationGroupMemberState:s ReplicationGroupMemberRole:s ReplicationGroupMembers:keylist
       ReplicationGroupPrimaryInstanceKey:key
@@ -76,8 +76,8 @@ final class Specs {
   static final Spec TOPOLOGY_RECOVERY = Spec.of("TopologyRecovery", """
       Id:n UID:s AnalysisEntry:ReplicationAnalysis SuccessorKey:key? SuccessorAlias:s
       SuccessorBinlogCoordinates:coord? IsActive:b IsSuccessful:b LostReplicas:keylist
-      ParticipatingInstanceKeys:keylist AllErrors:strings RecoveryStartTimestamp:s
-      RecoveryEndTimestamp:s ProcessingNodeHostname:s ProcessingNodeToken:s Acknowledged:b
+      ParticipatingInstanceKeys:keylist AllErrors:strings RecoveryStartTimestamp:ts
+      RecoveryEndTimestamp:ts ProcessingNodeHostname:s ProcessingNodeToken:s Acknowledged:b
       AcknowledgedAt:s AcknowledgedBy:s AcknowledgedComment:s LastDetectionId:n
       RelatedRecoveryId:n Type:s RecoveryType:s
       """);
@@ -93,7 +93,7 @@ final class Specs {
   /** HealthStatus's ActiveNode and AvailableNodes entries (§6.3). */
   static final Spec NODE_HEALTH = Spec.of("NodeHealth", """
       Hostname:s Token:s AppVersion:s FirstSeenActive:s LastSeenActive:s ExtraInfo:s Command:s
-      DBBackend:s LastReported:s
+      DBBackend:s LastReported:rfc3339
       """);
 
   /** HealthStatus (§6.3), Details of health and status. */
