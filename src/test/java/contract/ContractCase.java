@@ -158,6 +158,18 @@ final class ContractCase implements Step {
     return this;
   }
 
+  /**
+   * When the answer arrives, the operation's maintenance locks are given back: the client's next
+   * call on the same servers must not find them "already under maintenance".
+   */
+  ContractCase locksReleased() {
+    return check((body, api) -> {
+      JsonNode m = api.json("maintenance");
+      org.junit.jupiter.api.Assertions.assertTrue(m.isArray() && m.isEmpty(),
+          "maintenance locks still held after the answer: " + m);
+    });
+  }
+
   // ---- running -----------------------------------------------------------------------------
 
   @Override

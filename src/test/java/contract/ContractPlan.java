@@ -292,46 +292,66 @@ final class ContractPlan {
     return List.of(
         write("stop-replica/{H}/{R3}").ok("Replica stopped: {H}:{R3}").details(INSTANCE)
             .check(at("/Details/ReplicationSQLThreadState", "0"))
-            .check(at("/Details/ReplicationIOThreadState", "0")),
+            .check(at("/Details/ReplicationIOThreadState", "0"))
+            .locksReleased(),
         write("start-replica/{H}/{R3}").ok("Replica started: {H}:{R3}").details(INSTANCE)
-            .check(at("/Details/ReplicationSQLThreadState", "1")),
-        write("restart-replica/{H}/{R3}").okContaining("{H}:{R3}").details(INSTANCE),
+            .check(at("/Details/ReplicationSQLThreadState", "1"))
+            .locksReleased(),
+        write("restart-replica/{H}/{R3}").okContaining("{H}:{R3}").details(INSTANCE)
+            .locksReleased(),
         write("stop-replica-nice/{H}/{R3}").okContaining("{H}:{R3}").details(INSTANCE)
-            .check(at("/Details/ReplicationSQLThreadState", "0")),
+            .check(at("/Details/ReplicationSQLThreadState", "0"))
+            .locksReleased(),
         // §2.1: the legacy *-slave* spellings
         write("start-slave/{H}/{R3}").named("start-slave (legacy)").ok("Replica started: {H}:{R3}")
-            .details(INSTANCE),
+            .details(INSTANCE)
+            .locksReleased(),
         write("stop-slave/{H}/{R3}").named("stop-slave (legacy)").ok("Replica stopped: {H}:{R3}")
-            .details(INSTANCE),
+            .details(INSTANCE)
+            .locksReleased(),
         write("restart-slave/{H}/{R3}").named("restart-slave (legacy)").okContaining("{H}:{R3}")
-            .details(INSTANCE).check(at("/Details/ReplicationSQLThreadState", "1")),
+            .details(INSTANCE).check(at("/Details/ReplicationSQLThreadState", "1"))
+            .locksReleased(),
         write("set-writeable/{H}/{R3}").ok("Server set as writeable").details(INSTANCE)
-            .check(at("/Details/ReadOnly", "false")),
+            .check(at("/Details/ReadOnly", "false"))
+            .locksReleased(),
         write("make-co-master/{H}/{R3}").named("make-co-master (writable replica)")
             .error("instance {H}:{R3} is not read-only; first make it read-only before making it co-master"),
         write("set-read-only/{H}/{R3}").ok("Server set as read-only").details(INSTANCE)
-            .check(at("/Details/ReadOnly", "true")),
-        write("delay-replication/{H}/{R3}/7").okContaining("").detailsNumber().check(at("/Details", "7")),
+            .check(at("/Details/ReadOnly", "true"))
+            .locksReleased(),
+        write("delay-replication/{H}/{R3}/7").okContaining("").detailsNumber().check(at("/Details", "7"))
+            .locksReleased(),
         await("{R3} delayed 7 s", "instance/{H}/{R3}", n -> n.path("SQLDelay").asInt() == 7),
         write("delay-replication/{H}/{R3}/0").named("delay-replication (back to 0)").okContaining("")
-            .detailsNumber().check(at("/Details", "0")),
+            .detailsNumber().check(at("/Details", "0"))
+            .locksReleased(),
         write("delay-replication/{H}/{R3}/soon").error("Invalid value provided for seconds"),
-        write("detach-replica/{H}/{R3}").okContaining("{H}:{R3}").details(INSTANCE),
-        write("reattach-replica/{H}/{R3}").okContaining("{H}:{R3}").details(INSTANCE),
+        write("detach-replica/{H}/{R3}").okContaining("{H}:{R3}").details(INSTANCE)
+            .locksReleased(),
+        write("reattach-replica/{H}/{R3}").okContaining("{H}:{R3}").details(INSTANCE)
+            .locksReleased(),
         write("detach-replica-master-host/{H}/{R3}").okContaining("{H}:{R3}").details(INSTANCE)
-            .check(at("/Details/MasterKey/Hostname", "//{H}")).check(at("/Details/IsDetachedMaster", "true")),
+            .check(at("/Details/MasterKey/Hostname", "//{H}")).check(at("/Details/IsDetachedMaster", "true"))
+            .locksReleased(),
         write("reattach-replica-master-host/{H}/{R3}").okContaining("{H}:{R3}").details(INSTANCE)
-            .check(at("/Details/MasterKey/Hostname", "{H}")),
+            .check(at("/Details/MasterKey/Hostname", "{H}"))
+            .locksReleased(),
         write("detach-slave-master-host/{H}/{R3}").named("detach-slave-master-host (legacy)")
-            .okContaining("{H}:{R3}").details(INSTANCE),
+            .okContaining("{H}:{R3}").details(INSTANCE)
+            .locksReleased(),
         write("reattach-slave-master-host/{H}/{R3}").named("reattach-slave-master-host (legacy)")
-            .okContaining("{H}:{R3}").details(INSTANCE),
+            .okContaining("{H}:{R3}").details(INSTANCE)
+            .locksReleased(),
         write("enable-semi-sync-replica/{H}/{R3}").ok("replica semi-sync set to true").details(INSTANCE)
-            .check(at("/Details/SemiSyncReplicaEnabled", "true")),
+            .check(at("/Details/SemiSyncReplicaEnabled", "true"))
+            .locksReleased(),
         write("disable-semi-sync-replica/{H}/{R3}").ok("replica semi-sync set to false").details(INSTANCE)
-            .check(at("/Details/SemiSyncReplicaEnabled", "false")),
+            .check(at("/Details/SemiSyncReplicaEnabled", "false"))
+            .locksReleased(),
         write("flush-binary-logs/{H}/{M}").ok("Binary logs flushed on: {H}:{M}").details(INSTANCE)
-            .check(remember("BINLOG", "/Details/SelfBinlogCoordinates/LogFile")),
+            .check(remember("BINLOG", "/Details/SelfBinlogCoordinates/LogFile"))
+            .locksReleased(),
         await("every replica reading {BINLOG}", "all-instances", (n, api) -> {
           for (String r : List.of("R1", "R2", "R3")) {
             if (!instance(n, api.port(r)).at("/ReadBinlogCoordinates/LogFile").asText()
@@ -341,10 +361,12 @@ final class ContractPlan {
           }
           return true;
         }),
-        write("purge-binary-logs/{H}/{M}/latest").okContaining("{H}:{M}").details(INSTANCE),
+        write("purge-binary-logs/{H}/{M}/latest").okContaining("{H}:{M}").details(INSTANCE)
+            .locksReleased(),
         Step.action("a session on {M} running SELECT SLEEP(60)", api ->
             api.set("PROCESS", IdleSession.openSleeping(api))),
-        write("kill-query/{H}/{M}/{PROCESS}").okContaining("{H}:{M}").details(INSTANCE),
+        write("kill-query/{H}/{M}/{PROCESS}").okContaining("{H}:{M}").details(INSTANCE)
+            .locksReleased(),
         Step.action("the sleep ended by the kill", api -> {
           assertTrue(IdleSession.sleepEnded());
           IdleSession.close();
@@ -363,74 +385,104 @@ final class ContractPlan {
     return List.of(
         // §11.10: Details is the instance after the move
         write("relocate/{H}/{R3}/{H}/{R1}").ok("Instance {H}:{R3} relocated below {H}:{R1}")
-            .details(INSTANCE).check(at("/Details/Key/Port", "{R3}")).check(at("/Details/MasterKey/Port", "{R1}")),
+            .details(INSTANCE).check(at("/Details/Key/Port", "{R3}")).check(at("/Details/MasterKey/Port", "{R1}"))
+            .locksReleased(),
         write("relocate/{H}/{R3}/{H}/{M}").named("relocate (back)").ok("Instance {H}:{R3} relocated below {H}:{M}")
-            .details(INSTANCE).check(at("/Details/MasterKey/Port", "{M}")),
+            .details(INSTANCE).check(at("/Details/MasterKey/Port", "{M}"))
+            .locksReleased(),
         write("relocate/{H}/{M}/{H}/{R1}").named("relocate (below a descendant)")
             .error("relocate: {H}:{R1} is a descendant of {H}:{M}"),
         write("relocate-below/{H}/{R3}/{H}/{R2}").okContaining("{H}:{R3}").details(INSTANCE)
-            .check(at("/Details/MasterKey/Port", "{R2}")),
+            .check(at("/Details/MasterKey/Port", "{R2}"))
+            .locksReleased(),
         // §11.11: Details is the array of the moved instances
         write("relocate-replicas/{H}/{R2}/{H}/{M}").okContaining("Relocated 1 replicas of {H}:{R2} below {H}:{M}")
             .detailsArray(INSTANCE, 1).check(at("/Details/0/Key/Port", "{R3}"))
-            .check(at("/Details/0/MasterKey/Port", "{M}")),
+            .check(at("/Details/0/MasterKey/Port", "{M}"))
+            .locksReleased(),
         write("move-below/{H}/{R3}/{H}/{R2}").okContaining("{H}:{R3}").details(INSTANCE)
-            .check(at("/Details/MasterKey/Port", "{R2}")),
+            .check(at("/Details/MasterKey/Port", "{R2}"))
+            .locksReleased(),
         write("move-up/{H}/{R3}").okContaining("{H}:{R3}").details(INSTANCE)
-            .check(at("/Details/MasterKey/Port", "{M}")),
+            .check(at("/Details/MasterKey/Port", "{M}"))
+            .locksReleased(),
         write("move-gtid/{H}/{R3}/{H}/{R1}").okContaining("{H}:{R3}").details(INSTANCE)
-            .check(at("/Details/MasterKey/Port", "{R1}")),
+            .check(at("/Details/MasterKey/Port", "{R1}"))
+            .locksReleased(),
         write("move-below-gtid/{H}/{R3}/{H}/{M}").okContaining("{H}:{R3}").details(INSTANCE)
-            .check(at("/Details/MasterKey/Port", "{M}")),
+            .check(at("/Details/MasterKey/Port", "{M}"))
+            .locksReleased(),
         write("match/{H}/{R3}/{H}/{R2}").okContaining("{H}:{R3}").details(INSTANCE)
-            .check(at("/Details/MasterKey/Port", "{R2}")),
+            .check(at("/Details/MasterKey/Port", "{R2}"))
+            .locksReleased(),
         write("match-up/{H}/{R3}").okContaining("{H}:{R3}").details(INSTANCE)
-            .check(at("/Details/MasterKey/Port", "{M}")),
+            .check(at("/Details/MasterKey/Port", "{M}"))
+            .locksReleased(),
         write("match-below/{H}/{R3}/{H}/{R1}").okContaining("{H}:{R3}").details(INSTANCE)
-            .check(at("/Details/MasterKey/Port", "{R1}")),
+            .check(at("/Details/MasterKey/Port", "{R1}"))
+            .locksReleased(),
         // the client's own spelling: legacy name, trailing slash (§1.1)
         write("move-up-slaves/{H}/{R1}/").named("move-up-slaves (legacy, trailing slash)")
             .okContaining("Relocated 1 replicas").detailsArray(INSTANCE, 1)
-            .check(at("/Details/0/MasterKey/Port", "{M}")),
-        write("take-siblings/{H}/{R1}").okContaining("{H}:{R1}").details(INSTANCE),
+            .check(at("/Details/0/MasterKey/Port", "{M}"))
+            .locksReleased(),
+        write("take-siblings/{H}/{R1}").okContaining("{H}:{R1}").details(INSTANCE)
+            .locksReleased(),
         await("{R2} and {R3} below {R1}", "instance-replicas/{H}/{R1}", n -> n.size() == 2),
-        write("move-up-replicas/{H}/{R1}/").okContaining("Relocated 2 replicas").detailsArray(INSTANCE, 2),
+        write("move-up-replicas/{H}/{R1}/").okContaining("Relocated 2 replicas").detailsArray(INSTANCE, 2)
+            .locksReleased(),
         write("enslave-siblings/{H}/{R2}").named("enslave-siblings (legacy)").okContaining("{H}:{R2}")
-            .details(INSTANCE),
+            .details(INSTANCE)
+            .locksReleased(),
         write("relocate-slaves/{H}/{R2}/{H}/{M}").named("relocate-slaves (legacy)")
-            .okContaining("Relocated 2 replicas").detailsArray(INSTANCE, 2),
+            .okContaining("Relocated 2 replicas").detailsArray(INSTANCE, 2)
+            .locksReleased(),
         write("regroup-replicas/{H}/{M}").okContaining("Regrouped replicas of {H}:{M}").details(INSTANCE)
-            .check(remember("REGROUPED", "/Details/Key/Port")),
+            .check(remember("REGROUPED", "/Details/Key/Port"))
+            .locksReleased(),
         write("relocate-replicas/{H}/{REGROUPED}/{H}/{M}").named("relocate-replicas (back)")
-            .okContaining("Relocated 2 replicas").detailsArray(INSTANCE, 2),
+            .okContaining("Relocated 2 replicas").detailsArray(INSTANCE, 2)
+            .locksReleased(),
         // Details = the destination KEY (§4.3)
         write("move-replicas-gtid/{H}/{M}/{H}/{R1}").okContaining("Relocated 2 replicas").details(KEY)
-            .check(at("/Details/Port", "{R1}")),
+            .check(at("/Details/Port", "{R1}"))
+            .locksReleased(),
         // upstream's Details is the new master's KEY (§3 row 34)
         write("match-up-replicas/{H}/{R1}/").okContaining("Relocated 2 replicas").details(KEY)
-            .check(at("/Details/Port", "{M}")),
+            .check(at("/Details/Port", "{M}"))
+            .locksReleased(),
         write("repoint/{H}/{R3}").okContaining("{H}:{R3}").details(INSTANCE)
-            .check(at("/Details/MasterKey/Port", "{M}")),
+            .check(at("/Details/MasterKey/Port", "{M}"))
+            .locksReleased(),
         write("repoint/{H}/{R3}/{H}/{M}").okContaining("{H}:{R3}").details(INSTANCE)
-            .check(at("/Details/MasterKey/Port", "{M}")),
-        write("repoint-replicas/{H}/{M}/").okContaining("Relocated 3 replicas").detailsArray(INSTANCE, 3),
+            .check(at("/Details/MasterKey/Port", "{M}"))
+            .locksReleased(),
+        write("repoint-replicas/{H}/{M}/").okContaining("Relocated 3 replicas").detailsArray(INSTANCE, 3)
+            .locksReleased(),
         write("move-below/{H}/{R3}/{H}/{R2}").named("move-below (a chain for take-master)")
-            .okContaining("{H}:{R3}").details(INSTANCE),
+            .okContaining("{H}:{R3}").details(INSTANCE)
+            .locksReleased(),
         write("take-master/{H}/{R3}").okContaining("{H}:{R3}").details(INSTANCE)
-            .check(at("/Details/MasterKey/Port", "{M}")),
+            .check(at("/Details/MasterKey/Port", "{M}"))
+            .locksReleased(),
         write("enslave-master/{H}/{R2}").named("enslave-master (legacy)").okContaining("{H}:{R2}")
-            .details(INSTANCE).check(at("/Details/MasterKey/Port", "{M}")),
+            .details(INSTANCE).check(at("/Details/MasterKey/Port", "{M}"))
+            .locksReleased(),
         write("move-up/{H}/{R3}").named("move-up (back to the star)").okContaining("{H}:{R3}")
-            .details(INSTANCE),
+            .details(INSTANCE)
+            .locksReleased(),
         write("make-co-master/{H}/{R1}").ok("Instance made co-master: {H}:{R1}").details(INSTANCE)
-            .check(at("/Details/IsCoMaster", "true")),
+            .check(at("/Details/IsCoMaster", "true"))
+            .locksReleased(),
         // §7.9
         write("make-co-master/{H}/{R1}").named("make-co-master (already co-master)")
             .error("instance {H}:{R1} is already co master of {H}:{M}"),
         write("stop-replica/{H}/{M}").named("stop-replica (the co-master ring)").ok("Replica stopped: {H}:{M}")
-            .details(INSTANCE),
+            .details(INSTANCE)
+            .locksReleased(),
         write("reset-replica/{H}/{M}").ok("Replica reset on {H}:{M}").details(INSTANCE)
-            .check(at("/Details/MasterKey/Port", "0")),
+            .check(at("/Details/MasterKey/Port", "0"))
+            .locksReleased(),
         awaitStar());
   }
 

@@ -55,6 +55,9 @@ final class LiveTopology implements AutoCloseable {
           orcha.mysql.replication-password = repl
           """.formatted(httpPort, clusterPort));
       LiveTopology t = new LiveTopology(sb, node, firstPort, count, tmp);
+      // a node answers before it leads (it claims a fence first): leader-only answers wait
+      Eventually.await("the node leading", Duration.ofSeconds(30),
+          () -> t.api.get("leader-check").status(), s -> s == 200);
       node.discoverAndAwaitValid(HOST, firstPort, count);
       t.awaitStar();
       return t;
