@@ -55,6 +55,9 @@ final class MetaRoutes {
     t.add("lb-check", this::ok);
     t.add("_ping", this::ok);
     t.add("reload-configuration", this::reloadConfiguration);
+    // orchestrator keeps the route and always refuses it (§4.5); without it a script got
+    // "Unknown API path" and could not tell a retired call from a typo
+    t.add("reload-cluster-alias", r -> done(ApiReply.error("This API call has been retired")));
     t.add("headers", this::headers);
     // orcha takes host names as given (HostnameResolveMethod none/default): no cache to show
     t.add("hostname-resolve-cache", r -> done(ApiReply.ok("Cache retrieved",

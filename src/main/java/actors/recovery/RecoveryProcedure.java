@@ -289,11 +289,16 @@ public final class RecoveryProcedure {
             ports.step(ctx.uid, "locked", "cannot take the maintenance locks: " + lockError[0]);
             return CompletableFuture.completedFuture(ctx.refused(List.of(lockError[0])));
           }
+          // the locks are given back before the recovery goes on (and before anyone is
+          // answered): an operation right after it must not find them still held
           return preHooks(ctx, s, shape)
               .thenCompose(ok -> ok ? execute(ctx, s, shape, toRun, abortSteps)
                   : CompletableFuture.completedFuture(ctx.refused(
                       List.of(ctx.preHook() + " failed: recovery aborted"))))
-              .whenComplete((r, e) -> ports.locks().release(held));
+              .handle((r, e) -> ports.locks().release(held).thenCompose(v -> e == null
+                  ? CompletableFuture.completedFuture(r)
+                  : CompletableFuture.<RecoveryLog.Resolution>failedFuture(e)))
+              .thenCompose(x -> x);
         });
   }
 
