@@ -63,8 +63,6 @@ final class MetaRoutes {
     t.add("hostname-resolve-cache", r -> done(ApiReply.ok("Cache retrieved",
         JsonNodeFactory.instance.objectNode())));
     t.add("reset-hostname-resolve-cache", r -> done(ApiReply.ok("Hostname cache cleared", null)));
-    // orchestrator answers this with an error whatever is asked (orchestrator-api.md §4.5)
-    t.add("reload-cluster-alias", r -> done(ApiReply.error("This API call has been retired")));
   }
 
   CompletionStage<ApiReply> health(ApiRequest req) {

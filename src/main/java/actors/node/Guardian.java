@@ -179,8 +179,8 @@ public final class Guardian {
         org.apache.pekko.http.javadsl.server.Directives.concat(
             new http.MetricsRoute(api, metrics, deps.metricsSettings()).route(),
             new http.ApiRouter(api).route());
-    ctx.pipeToSelf(http.HttpServer.start(ctx.getSystem(), s.http().listenAddress(), route),
-        HttpBound::new);
+    ctx.pipeToSelf(http.HttpServer.start(ctx.getSystem(), s.http().listenAddress(), route,
+        s.http().tls().material()), HttpBound::new);
 
     return Behaviors.receive(Command.class)
         .onMessage(HttpBound.class, b -> onHttpBound(ctx, deps, api, b))
