@@ -43,8 +43,6 @@ final class MetaRoutes {
     t.add("raft-leader", r -> done(ApiReply.string(api.raftView().leader())));
     t.add("raft-peers", r -> done(ApiReply.json(ApiJson.strings(api.raftView().peers()))));
     t.add("raft-status", this::raftStatus);
-    // leadership follows the oldest reachable node; moving it means restarting the leader
-    // (it rejoins as the youngest): orcha does not do that on request yet
     // the leader asks the chosen node to claim a newer fence; every node follows the newest
     // holder (actors.node.Leadership), so leadership moves within a fraction of a second
     t.add("raft-yield/:node", r -> api.yieldLeadership(r.param("node"), false)

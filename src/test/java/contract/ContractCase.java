@@ -38,6 +38,7 @@ final class ContractCase implements Step {
   private int minSize;
   private String message;
   private boolean messageExact;
+  private boolean messagePrefix;
   private String value;
   private BiConsumer<JsonNode, LiveApi> check;
 
@@ -115,6 +116,20 @@ final class ContractCase implements Step {
     this.message = fragment;
     this.messageExact = false;
     return this;
+  }
+
+  /**
+   * A route orcha refuses on purpose (http.UnsupportedRoutes): HTTP 500, ENVELOPE ERROR whose
+   * Message is {@code <command>: <reason>} (a reason of some words), Details null.
+   */
+  ContractCase refused(String command) {
+    error(command + ": ");
+    this.messagePrefix = true;
+    this.payload = Payload.NULL;
+    return check((body, api) -> {
+      String reason = body.get("Message").asText().substring(command.length() + 2);
+      assertTrue(reason.trim().split("\\s+").length >= 3, "a reason, not just a word: " + body);
+    });
   }
 
   ContractCase details(Spec s) {
@@ -233,9 +248,11 @@ final class ContractCase implements Step {
       }
       String expected = api.resolve(message);
       String actual = body.get("Message").asText();
-      if (messageExact ? !actual.equals(expected) : !actual.contains(expected)) {
-        out.add("Message <" + actual + ">, expected " + (messageExact ? "" : "to contain ")
-            + "<" + expected + ">");
+      boolean matches = messageExact ? actual.equals(expected)
+          : messagePrefix ? actual.startsWith(expected) : actual.contains(expected);
+      if (!matches) {
+        out.add("Message <" + actual + ">, expected " + (messageExact ? ""
+            : messagePrefix ? "to start with " : "to contain ") + "<" + expected + ">");
       }
       p = body.get("Details");
     }

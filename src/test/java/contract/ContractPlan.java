@@ -20,6 +20,7 @@ import static contract.Specs.INSTANCE;
 import static contract.Specs.KEY;
 import static contract.Specs.KV_PAIR;
 import static contract.Specs.MAINTENANCE;
+import static contract.Specs.PROMOTION_RULE;
 import static contract.Specs.RAFT_STATUS;
 import static contract.Specs.RECOVERY_FILTERS;
 import static contract.Specs.RECOVERY_STEP;
@@ -44,20 +45,25 @@ final class ContractPlan {
 
   private ContractPlan() {}
 
+  /** The name prefix of the cases of routes orcha refuses on purpose. */
+  static final String REFUSED_CASE = "refused: ";
+
   static List<Step> steps() {
     List<Step> s = new ArrayList<>();
     s.addAll(meta());
     s.addAll(reads());
     s.addAll(analysis());
     s.addAll(control());
+    s.addAll(tagsAndPools());
     s.addAll(serverOperations());
+    s.addAll(brokenReplica());
     s.addAll(refactorings());
     s.addAll(recoveries());
     s.addAll(crossRegionRefusal());
     s.addAll(lifecycle());
     s.addAll(rules());
-    s.addAll(notServed());
-    s.addAll(parallelBranchRoutes());
+    s.addAll(errantGtid());
+    s.addAll(refusedOnPurpose());
     s.add(awaitStar());
     return s;
   }
@@ -93,7 +99,10 @@ final class ContractPlan {
         write("raft-yield-hint/{H}").ok("Asynchronously yielded by hint {H}").detailsString("{H}"),
         await("this node leads again", "raft-state", n -> n.asText().equals("Leader")),
         write("reload-configuration").ok("Config reloaded").detailsString(""),
-        write("reload-cluster-alias").error("This API call has been retired"));
+        write("reload-cluster-alias").error("This API call has been retired"),
+        // orcha takes host names as given: the cache is empty, and clearing it changes nothing
+        read("hostname-resolve-cache").ok("Cache retrieved").details(null),
+        write("reset-hostname-resolve-cache").ok("Hostname cache cleared").detailsNull());
   }
 
   // ---- §4.1 reads on the star ---------------------------------------------------------------
@@ -137,6 +146,30 @@ final class ContractPlan {
             .check((b, api) -> assertTrue(b.get("Details").asText()
                 .contains(api.resolve("+ {H}:{R1}|0s|ok")), "§8.2 line of a replica: " + b)),
         read("topology-tags/{A}").ok("Topology for cluster {C}").detailsString(null),
+        // a server names its cluster
+        read("topology/{H}/{R2}").ok("Topology for cluster {C}").detailsString(null)
+            .check(topologyStartsAtTheMaster()),
+        read("topology-tabulated/{H}/{M}").ok("Topology for cluster {C}").detailsString(null)
+            .check(topologyStartsAtTheMaster()),
+        read("topology-tags/{H}/{R3}").ok("Topology for cluster {C}").detailsString(null)
+            .check(topologyStartsAtTheMaster()),
+        // orchestrator's heuristic on a star: the first two replicas without replicas
+        read("cluster-osc-replicas/{A}").array(INSTANCE, 2).check(portsAre("", "R1", "R2")),
+        read("cluster-osc-slaves/{C}").named("cluster-osc-slaves (legacy)").array(INSTANCE, 2)
+            .check(portsAre("", "R1", "R2")),
+        read("bulk-instances").array(KEY, 4).check(samePorts("M", "R1", "R2", "R3")),
+        read("resolve/{H}/{M}").ok("Instance resolved").details(KEY).check(at("/Details/Port", "{M}")),
+        // nothing listens on port 9: the connect error names the server
+        read("resolve/{H}/9").named("resolve (nothing listening)").error("{H}:9: "),
+        read("snapshot-topologies").okContaining("").detailsString(null)
+            .check((b, api) -> assertTrue(b.get("Details").asText().matches("Took [0-9.]+(ns|µs|ms|s)"),
+                "Details 'Took <duration>': " + b)),
+        read("restart-replica-statements/{H}/{R3}?q=select%201%0A").okContaining("{H}:{R3}")
+            .detailsArray(null, 3).check(statementsAround("select 1;")),
+        read("restart-slave-statements/{H}/{R3}?q=select%202").named("restart-slave-statements (legacy)")
+            .okContaining("{H}:{R3}").detailsArray(null, 3).check(statementsAround("select 2;")),
+        read("locate-gtid-errant/{H}/{R3}").named("locate-gtid-errant (no errant GTID)")
+            .error("no errant GTID on {H}:{R3}"),
         read("downtimed").array(INSTANCE),
         read("downtimed/{A}").array(INSTANCE),
         read("maintenance").array(MAINTENANCE),
@@ -258,6 +291,8 @@ final class ContractPlan {
         write("register-candidate/{H}/{R1}/prefer").ok("Registered candidate").details(KEY),
         await("{R1} a prefer candidate", "instance/{H}/{R1}",
             n -> n.path("PromotionRule").asText().equals("prefer") && n.path("IsCandidate").asBoolean()),
+        read("bulk-promotion-rules").array(PROMOTION_RULE, 1).check(at("/0/Port", "{R1}"))
+            .check(at("/0/PromotionRule", "prefer")),
         write("register-candidate/{H}/{R1}/neutral").ok("Registered candidate").details(KEY),
         write("register-candidate/{H}/{R1}/must").error("CandidatePromotionRule: must not supported yet"),
         write("register-candidate/{H}/{R1}/sometimes").error("Invalid CandidatePromotionRule: sometimes"),
@@ -371,6 +406,10 @@ final class ContractPlan {
           assertTrue(IdleSession.sleepEnded());
           IdleSession.close();
         }),
+        // orchestrator refuses too: nothing to skip while the SQL thread runs (brokenReplica skips)
+        write("skip-query/{H}/{R3}").named("skip-query (a healthy replica: refused)")
+            .error("{H}:{R3}").check(messageContains("SQL thread is running"))
+            .locksReleased(),
         // §7.9
         write("gtid-errant-reset-master/{H}/{R3}")
             .error("gtid-errant-reset-master will not operate on {H}:{R3}"),
@@ -418,6 +457,10 @@ final class ContractPlan {
         write("match-up/{H}/{R3}").okContaining("{H}:{R3}").details(INSTANCE)
             .check(at("/Details/MasterKey/Port", "{M}"))
             .locksReleased(),
+        // orchestrator moves by equivalent binlog coordinates; orcha by GTID
+        write("move-equivalent/{H}/{R3}/{H}/{R2}").okContaining("{H}:{R3}").details(INSTANCE)
+            .check(at("/Details/MasterKey/Port", "{R2}"))
+            .locksReleased(),
         write("match-below/{H}/{R3}/{H}/{R1}").okContaining("{H}:{R3}").details(INSTANCE)
             .check(at("/Details/MasterKey/Port", "{R1}"))
             .locksReleased(),
@@ -443,6 +486,13 @@ final class ContractPlan {
         write("relocate-replicas/{H}/{REGROUPED}/{H}/{M}").named("relocate-replicas (back)")
             .okContaining("Relocated 2 replicas").detailsArray(INSTANCE, 2)
             .locksReleased(),
+        write("regroup-replicas-gtid/{H}/{M}").okContaining("Regrouped replicas of {H}:{M}")
+            .details(INSTANCE).check(remember("REGROUPED_GTID", "/Details/Key/Port"))
+            .locksReleased(),
+        write("relocate-replicas/{H}/{REGROUPED_GTID}/{H}/{M}")
+            .named("relocate-replicas (back after regroup-replicas-gtid)")
+            .okContaining("Relocated 2 replicas").detailsArray(INSTANCE, 2)
+            .locksReleased(),
         // Details = the destination KEY (§4.3)
         write("move-replicas-gtid/{H}/{M}/{H}/{R1}").okContaining("Relocated 2 replicas").details(KEY)
             .check(at("/Details/Port", "{R1}"))
@@ -450,6 +500,12 @@ final class ContractPlan {
         // upstream's Details is the new master's KEY (§3 row 34)
         write("match-up-replicas/{H}/{R1}/").okContaining("Relocated 2 replicas").details(KEY)
             .check(at("/Details/Port", "{M}"))
+            .locksReleased(),
+        write("match-replicas/{H}/{M}/{H}/{R2}").okContaining("Relocated 2 replicas").details(KEY)
+            .check(at("/Details/Port", "{R2}"))
+            .locksReleased(),
+        write("match-up-replicas/{H}/{R2}").named("match-up-replicas (back)")
+            .okContaining("Relocated 2 replicas").details(KEY).check(at("/Details/Port", "{M}"))
             .locksReleased(),
         write("repoint/{H}/{R3}").okContaining("{H}:{R3}").details(INSTANCE)
             .check(at("/Details/MasterKey/Port", "{M}"))
@@ -690,6 +746,9 @@ final class ContractPlan {
             .status(404),
         read("instance/{H}/{M}/extra").named("§1.1 extra segment: unknown path").error("Unknown API path")
             .status(404),
+        // refusals are by command, not by prefix
+        read("last-pseudo-gtids/{H}/{M}").named("§1.1 unknown path near a refused command")
+            .error("Unknown API path").status(404),
         read("instance/{H}/abc").error("Invalid port: abc"),
         read("instance/{H}/70000").error("Invalid port: 70000"),
         read("instance/{H}/9").named("instance (unknown)").error("Cannot read instance: {H}:9"),
@@ -702,27 +761,218 @@ final class ContractPlan {
             .error("Invalid pattern: ("));
   }
 
+  // ---- §4.1, §4.2 tags and pools -------------------------------------------------------------
+
+  static List<Step> tagsAndPools() {
+    return List.of(
+        read("tags/{H}/{R1}").array(null, 0).check(strings()),
+        // §1.1: the client's encoded newline is trimmed from ?tag=
+        write("tag/{H}/{R1}?tag=role%3Dbackup%0A").ok("{H}:{R1} tagged with role=backup").details(KEY)
+            .check(at("/Details/Port", "{R1}")),
+        write("tag/{H}/{R2}/role/serving").ok("{H}:{R2} tagged with role=serving").details(KEY)
+            .check(at("/Details/Port", "{R2}")),
+        write("tag/{H}/{R3}?tag=role%3Dserving").named("tag/:host/:port (another server)")
+            .ok("{H}:{R3} tagged with role=serving").details(KEY),
+        // upstream's Tag.String(): name=value, also without a value
+        write("tag/{H}/{R1}?tag=maintenance").named("tag/:host/:port (no value)")
+            .ok("{H}:{R1} tagged with maintenance=").details(KEY),
+        read("tags/{H}/{R1}").named("tags/:host/:port (two tags)").array(null, 2).check(strings())
+            .check((b, api) -> assertEquals("[\"maintenance=\",\"role=backup\"]", b.toString())),
+        read("tag-value/{H}/{R1}?tag=role").string("backup"),
+        read("tag-value/{H}/{R2}/role").string("serving"),
+        read("tag-value/{H}/{M}?tag=role").named("tag-value (missing)")
+            .error("tag role not found for {H}:{M}"),
+        read("tagged?tag=role").array(KEY, 3).check(portsAre("", "R1", "R2", "R3")),
+        read("tagged?tag=role%3Dserving").named("tagged?tag=name=value").array(KEY, 2)
+            .check(portsAre("", "R2", "R3")),
+        read("tagged?tag=%21role").named("tagged?tag=!name").array(KEY, 1).check(portsAre("", "M")),
+        read("tagged?tag=~role%3Dbackup").named("tagged?tag=~name=value").array(KEY, 2)
+            .check(portsAre("", "R2", "R3")),
+        read("tagged?tag=role,maintenance").named("tagged?tag=a,b (intersection)").array(KEY, 1)
+            .check(portsAre("", "R1")),
+        read("tagged/{H}/{R2}?tag=role").array(KEY, 1).check(portsAre("", "R2")),
+        read("topology-tags/{A}").named("topology-tags/:clusterHint (tagged servers)")
+            .ok("Topology for cluster {C}").detailsString(null)
+            .check((b, api) -> assertTrue(b.get("Details").asText().contains("role=backup"),
+                "§8.2 tags shown: " + b)),
+        // Details: the KEYs untagged
+        write("untag/{H}/{R1}?tag=maintenance").ok("maintenance removed from 1 instances")
+            .detailsArray(KEY, 1).check(portsAre("/Details", "R1")),
+        write("untag/{H}/{R1}/role").ok("role removed from 1 instances").detailsArray(KEY, 1)
+            .check(portsAre("/Details", "R1")),
+        write("untag-all?tag=role").named("untag-all (no value: refused)")
+            .error("Untag: either indicate an instance or a tag value"),
+        write("untag-all/role/serving").ok("role removed from 2 instances").detailsArray(KEY, 2)
+            .check(portsAre("/Details", "R2", "R3")),
+        write("untag-all?tag=role%3Dserving").named("untag-all?tag= (none left)")
+            .ok("role removed from 0 instances").detailsArray(KEY, 0),
+        read("tagged?tag=role").named("tagged (none left)").array(KEY, 0)
+            .check((b, api) -> assertTrue(b.isEmpty(), "no server tagged: " + b)),
+
+        write("submit-pool-instances/contract?instances={H}:{R1},{H}:{R2}%0A")
+            .ok("Applied contract pool instances").detailsString("contract"),
+        // Details: pool name → the cluster's pooled KEYs
+        read("cluster-pool-instances/{C}").ok("Read pool instances for cluster {C}").details(null)
+            .check(portsAre("/Details/contract", "R1", "R2")),
+        read("cluster-pool-instances/{A}/contract").ok("Read pool instances for cluster {C}")
+            .details(null).check(portsAre("/Details/contract", "R1", "R2")),
+        read("heuristic-cluster-pool-instances/{A}").ok("Heuristic pool instances for cluster {C}")
+            .detailsArray(INSTANCE, 2).check(portsAre("/Details", "R1", "R2")),
+        read("heuristic-cluster-pool-instances/{A}/contract")
+            .ok("Heuristic pool instances for cluster {C}").detailsArray(INSTANCE, 2)
+            .check(portsAre("/Details", "R1", "R2")),
+        read("heuristic-cluster-pool-lag/{C}").ok("Heuristic pool lag for cluster {C}").detailsNumber(),
+        read("heuristic-cluster-pool-lag/{A}/contract").ok("Heuristic pool lag for cluster {C}")
+            .detailsNumber(),
+        read("heuristic-cluster-pool-lag/{C}/nosuchpool").named("heuristic-cluster-pool-lag (empty pool)")
+            .error("No instances found"),
+        write("submit-pool-instances/contract").named("submit-pool-instances (emptied)")
+            .ok("Applied contract pool instances").detailsString("contract"),
+        read("cluster-pool-instances/{C}").named("cluster-pool-instances (emptied)")
+            .ok("Read pool instances for cluster {C}").details(null)
+            .check((b, api) -> assertTrue(b.get("Details").isEmpty(), "no pool left: " + b)),
+        awaitStar());
+  }
+
+  // ---- §4.3 skip-query on a replica stopped by an SQL error -----------------------------------
+
+  static List<Step> brokenReplica() {
+    return List.of(
+        Step.action("{R3} stopped on a duplicate key", api -> {
+          int m = api.port("M");
+          int r3 = api.port("R3");
+          api.sandbox.sql(m, "CREATE TABLE app.skipq (id INT PRIMARY KEY)");
+          testkit.Eventually.await("app.skipq on {R3}", java.time.Duration.ofSeconds(30),
+              () -> api.sandbox.sql(r3, "SELECT COUNT(*) FROM information_schema.TABLES"
+                  + " WHERE TABLE_SCHEMA = 'app' AND TABLE_NAME = 'skipq'"), n -> n.endsWith("1"));
+          // a row written on the replica only (not binlogged): the master's same row breaks it
+          api.sandbox.sql(r3, "SET SESSION sql_log_bin = 0; INSERT INTO app.skipq VALUES (1)");
+          api.sandbox.sql(m, "INSERT INTO app.skipq VALUES (1)");
+        }),
+        await("{R3} stopped on the duplicate key", "instance/{H}/{R3}",
+            n -> n.path("ReplicationSQLThreadState").asInt() == 0
+                && n.path("LastSQLError").asText().contains("Duplicate entry")),
+        read("instance/{H}/{R3}").named("instance/:host/:port (SQL thread stopped by an error)")
+            .object(INSTANCE).check(at("/ReplicationSQLThreadRuning", "false"))
+            .check(at("/ReplicationIOThreadRuning", "true")),
+        write("skip-query/{H}/{R3}").ok("Query skipped on {H}:{R3}").details(INSTANCE)
+            .check(at("/Details/Key/Port", "{R3}"))
+            .locksReleased(),
+        Step.action("the next row reaches {R3}; app.skipq dropped", api -> {
+          api.sandbox.sql(api.port("M"), "INSERT INTO app.skipq VALUES (2)");
+          testkit.Eventually.await("row 2 on {R3}", java.time.Duration.ofSeconds(30),
+              () -> api.sandbox.sql(api.port("R3"), "SELECT COUNT(*) FROM app.skipq WHERE id = 2"),
+              n -> n.endsWith("1"));
+          api.sandbox.sql(api.port("M"), "DROP TABLE app.skipq");
+        }),
+        awaitStar());
+  }
+
+  // ---- §4.3 locate-gtid-errant and gtid-errant-reset-master on an errant replica --------------
+
   /**
-   * Contract routes orcha does not serve (yet): each must answer like any unknown path (404,
-   * a JSON error), so that orchestrator-client fails clearly instead of retrying. When a route
-   * gets served, its line here fails: move it to a contract case.
+   * Last of the state-changing sections: a write on {R3} in a replication domain of its own
+   * (the master's domain is untouched, so replication keeps running under gtid_strict_mode);
+   * gtid-errant-reset-master then removes it.
    */
-  static List<Step> notServed() {
+  static List<Step> errantGtid() {
+    return List.of(
+        Step.action("an errant write on {R3}, in domain 99", api -> {
+          int r3 = api.port("R3");
+          api.sandbox.sql(r3, "FLUSH BINARY LOGS");
+          String base = api.sandbox.sql(r3, "SELECT @@log_bin_basename").replaceAll("(?s).*/", "")
+              .trim();
+          api.sandbox.sql(r3, "SET SESSION gtid_domain_id = 99;"
+              + " INSERT INTO app.t (v) VALUES ('errant')");
+          String file = api.sandbox.sql(r3, "SHOW MASTER STATUS").lines()
+              .filter(l -> l.startsWith(base)).findFirst().orElseThrow().split("\\s+")[0];
+          api.sandbox.sql(r3, "FLUSH BINARY LOGS");
+          api.set("ERRANT_LOG", file);
+        }),
+        await("{R3} has an errant GTID", "instance/{H}/{R3}",
+            n -> !n.path("GtidErrant").asText().isEmpty()),
+        // sandbox servers have server_id = port
+        read("instance/{H}/{R3}").named("instance/:host/:port (errant GTID)").object(INSTANCE)
+            .check(at("/GtidErrant", "99-{R3}-1")),
+        read("locate-gtid-errant/{H}/{R3}").ok("located errant GTID").detailsArray(null, 1)
+            .check(strings("/Details")).check(at("/Details/0", "{ERRANT_LOG}")),
+        write("gtid-errant-reset-master/{H}/{R3}").named("gtid-errant-reset-master (an errant replica)")
+            .okContaining("{H}:{R3}").details(INSTANCE)
+            .locksReleased(),
+        await("{R3} without errant GTID", "instance/{H}/{R3}",
+            n -> n.path("GtidErrant").asText().isEmpty()),
+        awaitStar());
+  }
+
+  // ---- routes orcha refuses on purpose ------------------------------------------------------
+
+  /**
+   * The contract routes orcha refuses on purpose (http.UnsupportedRoutes, README "Not served,
+   * on purpose"): HTTP 500 and an ERROR envelope {@code <command>: <reason>}, so that
+   * orchestrator-client prints why instead of "Unknown API path". Also under the legacy names.
+   */
+  static List<Step> refusedOnPurpose() {
     List<Step> s = new ArrayList<>();
-    for (String path : RouteCoverage.NOT_SERVED.keySet()) {
+    for (String path : RouteCoverage.REFUSED) {
       String p = path.replace(":host/:port", "{H}/{M}").replaceAll(":[A-Za-z]+", "x");
-      s.add(read(p).named("not served: " + path).error("Unknown API path").status(404));
+      s.add(read(p).named(REFUSED_CASE + path).refused(RouteCoverage.command(path)));
     }
+    s.add(read("regroup-slaves-pgtid/{H}/{M}").named(REFUSED_CASE + "regroup-slaves-pgtid (legacy)")
+        .refused("regroup-replicas-pgtid"));
+    s.add(read("regroup-slaves-bls/{H}/{M}").named(REFUSED_CASE + "regroup-slaves-bls (legacy)")
+        .refused("regroup-replicas-bls"));
     return s;
   }
 
+  // ---- checks used above ---------------------------------------------------------------------
+
+  /** A topology answer's text starts with the master's line. */
+  static java.util.function.BiConsumer<JsonNode, LiveApi> topologyStartsAtTheMaster() {
+    return (b, api) -> assertTrue(b.get("Details").asText().startsWith(api.resolve("{H}:{M}")),
+        "topology starts at the master: " + b);
+  }
+
+  /** The array (the whole body) lists exactly these servers, in any order. */
+  static java.util.function.BiConsumer<JsonNode, LiveApi> samePorts(String... vars) {
+    return (b, api) -> {
+      List<Integer> expected = new ArrayList<>();
+      for (String v : vars) {
+        expected.add(api.port(v));
+      }
+      List<Integer> actual = new ArrayList<>(Checks.ports(b));
+      java.util.Collections.sort(actual);
+      assertEquals(expected, actual, Checks.abbreviate(b));
+    };
+  }
+
+  /** The body (an array) holds strings only. */
+  static java.util.function.BiConsumer<JsonNode, LiveApi> strings() {
+    return strings("");
+  }
+
+  static java.util.function.BiConsumer<JsonNode, LiveApi> strings(String pointer) {
+    return (b, api) -> b.at(pointer).forEach(e -> assertTrue(e.isTextual(),
+        "an array of strings: " + Checks.abbreviate(b)));
+  }
+
   /**
-   * Routes another branch adds (tags, pools, skip-query, restart-replica-statements,
-   * cluster-osc-replicas, snapshot-topologies, locate-gtid-errant, last-pseudo-gtid,
-   * hostname-unresolve): one line each here, e.g.
-   * {@code read("tags/{H}/{M}").array(null)}, and its entry out of RouteCoverage.NOT_SERVED.
+   * restart-replica-statements: SQL strings that stop replication, run the query, start it again.
    */
-  static List<Step> parallelBranchRoutes() {
-    return List.of();
+  static java.util.function.BiConsumer<JsonNode, LiveApi> statementsAround(String query) {
+    return (b, api) -> {
+      JsonNode d = b.get("Details");
+      List<String> sql = new ArrayList<>();
+      d.forEach(e -> sql.add(e.isTextual() ? e.asText() : "(not a string) " + e));
+      int at = sql.indexOf(query);
+      assertTrue(at > 0 && at < sql.size() - 1, query + " between stop and start: " + sql);
+      assertTrue(sql.get(0).toUpperCase(java.util.Locale.ROOT).startsWith("STOP "), sql.toString());
+      assertTrue(sql.get(sql.size() - 1).toUpperCase(java.util.Locale.ROOT).startsWith("START "),
+          sql.toString());
+    };
+  }
+
+  static java.util.function.BiConsumer<JsonNode, LiveApi> messageContains(String fragment) {
+    return (b, api) -> assertTrue(b.path("Message").asText().contains(fragment),
+        "Message should contain <" + fragment + ">: " + b);
   }
 }

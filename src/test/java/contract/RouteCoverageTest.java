@@ -53,14 +53,40 @@ class RouteCoverageTest {
   }
 
   @Test
-  void routesListedAsNotServedAreNotServed() {
+  void routesRefusedOnPurposeAreNotServed() {
     List<String> served = new ArrayList<>();
-    for (String path : RouteCoverage.NOT_SERVED.keySet()) {
+    for (String path : RouteCoverage.REFUSED) {
       Optional<String> p = RouteCoverage.patternOf(TABLE, path.replaceAll(":[A-Za-z]+", "x"));
       p.ifPresent(x -> served.add(path + " (served as " + x + ")"));
     }
     assertEquals(List.of(), served, "served now: give each a contract case in ContractPlan and"
-        + " take it out of RouteCoverage.NOT_SERVED");
+        + " take it out of RouteCoverage.REFUSED (and http.UnsupportedRoutes)");
+  }
+
+  @Test
+  void routesListedAsRefusedAreRefusedByTheServer() {
+    List<String> unknown = new ArrayList<>();
+    for (String path : RouteCoverage.REFUSED) {
+      if (!http.UnsupportedRoutes.commands().contains(RouteCoverage.command(path))) {
+        unknown.add(path);
+      }
+    }
+    assertEquals(List.of(), unknown, "listed as refused, but http.UnsupportedRoutes does not"
+        + " refuse them (they would answer 404 Unknown API path)");
+  }
+
+  @Test
+  void everyCommandRefusedOnPurposeHasAContractCase() {
+    Set<String> checked = new TreeSet<>();
+    for (Step s : ContractPlan.steps()) {
+      if (s.pathTemplate() != null && s.name().startsWith(ContractPlan.REFUSED_CASE)) {
+        checked.add(RouteCoverage.command(s.pathTemplate()));
+      }
+    }
+    Set<String> missing = new TreeSet<>(http.UnsupportedRoutes.commands());
+    missing.removeAll(checked);
+    assertEquals(Set.of(), missing, "commands http.UnsupportedRoutes refuses without a contract"
+        + " case: add their contract path to RouteCoverage.REFUSED");
   }
 
   @Test
@@ -69,7 +95,8 @@ class RouteCoverageTest {
     for (Step s : ContractPlan.steps()) {
       String t = s.pathTemplate();
       if (t != null && RouteCoverage.patternOf(TABLE, t).isEmpty()
-          && !s.name().contains("unknown path") && !s.name().startsWith("not served: ")) {
+          && !s.name().contains("unknown path")
+          && !s.name().startsWith(ContractPlan.REFUSED_CASE)) {
         lost.add(s.name() + " → " + t);
       }
     }

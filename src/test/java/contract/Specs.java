@@ -119,6 +119,14 @@ final class Specs {
   static final Spec KV_PAIR = Spec.of("KVPair", "Key:s Value:s");
 
   /**
+   * bulk-promotion-rules entries: the contract says "compact lists"; these are the names of
+   * upstream's CandidateDatabaseInstance.
+   */
+  static final Spec PROMOTION_RULE = Spec.of("PromotionRule", """
+      Hostname:s Port:n PromotionRule:s LastSuggestedString:s PromotionRuleExpiry:s
+      """);
+
+  /**
    * maintenance entries: the contract only says "active maintenance entries"; these are the
    * names of upstream's Maintenance struct.
    */
