@@ -17,6 +17,10 @@ public final class ReturnedServers {
         .filter(v -> v.downtime() != null
             && TopologyAssembler.LOST_IN_RECOVERY.equals(v.downtime().reason()))
         .filter(InstanceView::lastCheckValid)
+        // answered since it was left behind: a probe from before (the recovery demotes the
+        // old master first) still shows it writable, and is no reason to end its sessions
+        .filter(v -> v.liveness().lastSeen() != null
+            && v.liveness().lastSeen().isAfter(v.downtime().begunAt()))
         .filter(v -> !v.instance().readOnly())
         .map(InstanceView::key)
         .sorted()

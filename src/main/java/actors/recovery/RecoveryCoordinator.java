@@ -494,7 +494,7 @@ public final class RecoveryCoordinator {
     if (!state.open()) {
       return Behaviors.same(); // a new coordinator first lets the picture settle
     }
-    state = fenceReturned(state, m.result().snapshot());
+    state = fenceReturned(state, m.result().snapshot()); // kept below: fences run once each
     Map<String, ReplicationAnalysis> byCluster = new LinkedHashMap<>();
     for (ReplicationAnalysis a : m.result().analyses()) {
       String cluster = a.clusterDetails().name();
@@ -503,7 +503,7 @@ public final class RecoveryCoordinator {
       }
     }
     if (byCluster.isEmpty()) {
-      return Behaviors.same();
+      return behavior(state);
     }
     State next = state;
     for (String c : byCluster.keySet()) {
