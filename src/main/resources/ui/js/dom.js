@@ -1,5 +1,5 @@
 // Building the DOM without HTML parsing: every piece of data goes in through textContent or
-// setAttribute, never innerHTML, so a server name, alias, owner or reason such as
+// setAttribute, never parsed as markup, so a server name, alias, owner or reason such as
 // "<img src=x onerror=alert(1)>" is shown as the text it is.
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
