@@ -174,12 +174,29 @@ public final class Browser implements AutoCloseable {
     try {
       Files.createDirectories(SCREENSHOTS);
       Path p = SCREENSHOTS.resolve(name + ".png");
-      Files.write(p, driver.getScreenshotAs(OutputType.BYTES));
+      Files.write(p, wholePage());
       return p;
     } catch (IOException | RuntimeException e) {
       // a failed screenshot must not hide the test's own outcome
       System.err.println("screenshot " + name + " failed: " + e);
       return null;
+    }
+  }
+
+  /** The whole page, not only the window (DevTools' capture beyond the viewport). */
+  @SuppressWarnings("unchecked")
+  private byte[] wholePage() {
+    try {
+      Map<String, Object> size = (Map<String, Object>) driver.executeCdpCommand(
+          "Page.getLayoutMetrics", Map.of()).get("cssContentSize");
+      double width = ((Number) size.get("width")).doubleValue();
+      double height = Math.min(((Number) size.get("height")).doubleValue(), 10_000);
+      Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of(
+          "format", "png", "captureBeyondViewport", true,
+          "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+      return Base64.getDecoder().decode((String) shot.get("data"));
+    } catch (RuntimeException e) {
+      return driver.getScreenshotAs(OutputType.BYTES); // the window, at least
     }
   }
 

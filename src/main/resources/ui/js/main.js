@@ -129,6 +129,7 @@ function show() {
     state.view.dispose();
   }
   state.view = view;
+  notice.hidden = true; // an action's outcome belongs to the page it was taken on
   put(main, view.root);
   document.title = `${view.title} \u2013 orcha`;
   for (const a of document.querySelectorAll('header nav a')) {

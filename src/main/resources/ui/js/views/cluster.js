@@ -57,7 +57,8 @@ function lines(s) {
   return [
     s.key + (s.alias ? ` (${s.alias})` : ''),
     `${s.version || 'version unknown'} \u00b7 ${s.readOnly ? 'read-only' : 'writable'}`,
-    [s.isReplica ? `lag ${s.lag}` : 'master', s.where].filter(x => x).join(' \u00b7 '),
+    [s.coMaster ? 'co-master' : '', s.isReplica ? `lag ${s.lag}` : 'master', s.where]
+      .filter(x => x).join(' \u00b7 '),
     s.status,
     s.downtimed ? `downtimed: ${s.downtimeReason}`
       : (s.problems.length ? `problems: ${s.problems.join(', ')}` : ''),
@@ -329,6 +330,7 @@ export function clusterView(ctx, hint) {
       el('summary', {},
         el('span', { class: 'mono' }, r.start), ' ',
         el('span', { class: 'badge problem' }, r.analysis || 'recovery'), ' ',
+        r.hint ? el('span', { class: 'badge' }, r.hint) : null,
         `${r.failed}${r.successor ? ` \u2192 ${r.successor}` : ''} `,
         el('span', { class: `badge ${outcome === 'failed' ? 'problem' : (outcome === 'running' ? 'warning' : 'ok')}` }, outcome),
         r.acknowledged ? el('span', { class: 'badge muted' }, 'acknowledged') : null,
@@ -373,6 +375,7 @@ export function clusterView(ctx, hint) {
     return {
       uid: r.UID,
       analysis: a.Analysis || '',
+      hint: a.CommandHint || '',
       failed: keyOf(a.AnalyzedInstanceKey),
       successor: keyOf(r.SuccessorKey),
       start: r.RecoveryStartTimestamp || '',

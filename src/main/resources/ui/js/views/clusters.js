@@ -1,11 +1,14 @@
 // The clusters list: every cluster with its alias, size and health. Health comes from the
-// replication analysis: a cluster with an analysis other than NoProblem has a problem, one
-// with structure warnings only has warnings.
+// replication analysis (a cluster with an analysis other than NoProblem has a problem; structure
+// warnings are warnings) and from the servers' own problems (an unreachable or non-replicating
+// server is a problem, lag or an errant GTID a warning); downtimed ones are listed, not counted.
 
 import { details, keyOf, listing, seg } from '../api.js';
 import { el, put } from '../dom.js';
 
-function health(name, analysis) {
+const SERIOUS = new Set(['last_check_invalid', 'not_replicating']);
+
+function health(name, analysis, servers) {
   const problems = [];
   const warnings = [];
   for (const a of analysis) {
@@ -19,8 +22,18 @@ function health(name, analysis) {
       warnings.push({ code: w, key: keyOf(a.AnalyzedInstanceKey) });
     }
   }
+  for (const i of servers) {
+    if (i.ClusterName !== name) {
+      continue;
+    }
+    for (const p of i.Problems || []) {
+      const entry = { code: p, key: keyOf(i.Key), downtimed: !!i.IsDowntimed };
+      (SERIOUS.has(p) ? problems : warnings).push(entry);
+    }
+  }
   const active = problems.filter(p => !p.downtimed);
-  const level = active.length ? 'problem' : (problems.length || warnings.length ? 'warning' : 'ok');
+  const level = active.length ? 'problem'
+    : (problems.length || warnings.some(w => !w.downtimed) ? 'warning' : 'ok');
   return { level, problems, warnings };
 }
 
@@ -55,14 +68,16 @@ export function clustersView(ctx) {
       h.problems.map(p => el('li', {},
         el('span', { class: `badge ${p.downtimed ? 'muted' : 'problem'}` }, p.code), ' ', p.key,
         p.downtimed ? ' (downtimed)' : '')),
-      h.warnings.map(w => el('li', {}, el('span', { class: 'badge warning' }, w.code), ' ', w.key)));
+      h.warnings.map(w => el('li', {}, el('span', { class: `badge ${w.downtimed ? 'muted' : 'warning'}` }, w.code), ' ', w.key,
+        w.downtimed ? ' (downtimed)' : '')));
   }
 
   return {
     root,
     title: 'Clusters',
     async refresh() {
-      const [infos, analysis] = await Promise.all([listing('clusters-info'), details('replication-analysis')]);
+      const [infos, analysis, servers] = await Promise.all([
+        listing('clusters-info'), details('replication-analysis'), listing('problems')]);
       const model = (infos || []).map(c => ({
         name: c.ClusterName,
         alias: c.ClusterAlias,
@@ -70,7 +85,7 @@ export function clustersView(ctx) {
         count: c.CountInstances,
         masterRecovery: !!c.HasAutomatedMasterRecovery,
         imRecovery: !!c.HasAutomatedIntermediateMasterRecovery,
-        health: health(c.ClusterName, analysis || []),
+        health: health(c.ClusterName, analysis || [], servers || []),
       })).sort((a, b) => (a.alias || a.name).localeCompare(b.alias || b.name));
       const signature = JSON.stringify(model);
       if (signature !== last) {
