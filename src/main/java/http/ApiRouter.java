@@ -51,6 +51,11 @@ public final class ApiRouter {
     this.api = api;
     this.meta = new MetaRoutes(api, clock);
     this.forwarding = new LeaderForwarding(api);
+    register(table, api, clock, meta);
+  }
+
+  /** Every route group, in one place: the router's table and {@link #servedPatterns()} agree. */
+  private static void register(RouteTable table, NodeApi api, Clock clock, MetaRoutes meta) {
     new DiscoveryRoutes(api).register(table);
     new InstanceRoutes(api).register(table);
     new ClusterRoutes(api).register(table);
@@ -71,6 +76,17 @@ public final class ApiRouter {
    */
   public List<String> patterns() {
     return table.patterns();
+  }
+
+  /**
+   * The route patterns served under {@code api/}, without a node: for tests and tools that list
+   * the API (the contract's route coverage, its hostile-input fuzz). Route groups only keep the
+   * NodeApi they are given for their handlers, which are never called here, so none is needed.
+   */
+  public static List<String> servedPatterns() {
+    RouteTable t = new RouteTable();
+    register(t, null, Clock.systemUTC(), new MetaRoutes(null, Clock.systemUTC()));
+    return t.patterns();
   }
 
   /**

@@ -62,11 +62,24 @@ final class LeaderForwarding {
       "raft-yield", "raft-yield-hint");
 
   private final NodeApi api;
-  private final HttpClient client;
+  /** Made on the first forwarded call: the router is built before settings may be read. */
+  private volatile HttpClient client;
 
   LeaderForwarding(NodeApi api) {
     this.api = api;
-    this.client = client(api.settings().tls());
+  }
+
+  private HttpClient client() {
+    HttpClient c = client;
+    if (c == null) {
+      synchronized (this) {
+        if (client == null) {
+          client = client(api.settings().tls());
+        }
+        c = client;
+      }
+    }
+    return c;
   }
 
   /**
@@ -131,7 +144,7 @@ final class LeaderForwarding {
           b.header(h.name(), h.value());
         }
       }
-      return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString())
+      return client().sendAsync(b.build(), HttpResponse.BodyHandlers.ofString())
           .thenApply(r -> new ApiReply(r.statusCode(), parse(r.body())))
           .exceptionally(e -> ApiReply.error("the leader " + view.leader() + " did not answer: "
               + (e.getCause() != null ? e.getCause() : e)));

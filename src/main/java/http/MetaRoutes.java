@@ -43,8 +43,6 @@ final class MetaRoutes {
     t.add("raft-leader", r -> done(ApiReply.string(api.raftView().leader())));
     t.add("raft-peers", r -> done(ApiReply.json(ApiJson.strings(api.raftView().peers()))));
     t.add("raft-status", this::raftStatus);
-    // leadership follows the oldest reachable node; moving it means restarting the leader
-    // (it rejoins as the youngest): orcha does not do that on request yet
     // the leader asks the chosen node to claim a newer fence; every node follows the newest
     // holder (actors.node.Leadership), so leadership moves within a fraction of a second
     t.add("raft-yield/:node", r -> api.yieldLeadership(r.param("node"), false)
@@ -55,6 +53,9 @@ final class MetaRoutes {
     t.add("lb-check", this::ok);
     t.add("_ping", this::ok);
     t.add("reload-configuration", this::reloadConfiguration);
+    // orchestrator keeps the route and always refuses it (§4.5); without it a script got
+    // "Unknown API path" and could not tell a retired call from a typo
+    t.add("reload-cluster-alias", r -> done(ApiReply.error("This API call has been retired")));
     t.add("headers", this::headers);
     // orcha's own (orchestrator renders this into its pages): the web UI hides its actions
     // from a caller who may only read
@@ -63,8 +64,6 @@ final class MetaRoutes {
     t.add("hostname-resolve-cache", r -> done(ApiReply.ok("Cache retrieved",
         JsonNodeFactory.instance.objectNode())));
     t.add("reset-hostname-resolve-cache", r -> done(ApiReply.ok("Hostname cache cleared", null)));
-    // orchestrator answers this with an error whatever is asked (orchestrator-api.md §4.5)
-    t.add("reload-cluster-alias", r -> done(ApiReply.error("This API call has been retired")));
   }
 
   /**

@@ -49,7 +49,10 @@ final class RecoveryRoutes {
     });
   }
 
-  /** Pairs for every cluster's (or the hinted cluster's) writeable master, internal KV always. */
+  /**
+   * Pairs for every cluster's (or the hinted cluster's) writeable master, with their addresses,
+   * internal KV always.
+   */
   private CompletionStage<ApiReply> submit(String hint) {
     return api.snapshot().thenCompose(s -> {
       Map<String, String> pairs;
@@ -59,15 +62,16 @@ final class RecoveryRoutes {
         String name = ApiParams.clusterName(s, hint, api.settings().defaultInstancePort());
         pairs = KvPairs.forCluster(s, name, api.kvPrefix());
       }
-      return api.putKv(pairs).thenApply(n -> {
+      // with each master's /ipv4 and /ipv6 (§8.3), resolved off the dispatcher
+      return MasterAddresses.withAddresses(pairs).thenCompose(all -> api.putKv(all).thenApply(n -> {
         ArrayNode a = JsonNodeFactory.instance.arrayNode();
-        pairs.forEach((k, v) -> {
+        all.forEach((k, v) -> {
           ObjectNode o = a.addObject();
           o.put("Key", k);
           o.put("Value", v);
         });
         return ApiReply.ok("Submitted " + n + " masters", a);
-      });
+      }));
     });
   }
 }

@@ -109,9 +109,8 @@ public final class Refactorer {
           .exceptionally(e -> {
             throw new ApiException(unwrap(e).getMessage());
           })
-          .thenCompose(held -> execute(plan, user, cluster)
-              .thenCompose(errors -> verify(plan, st, errors))
-              .whenComplete((o, e) -> locks.release(held)));
+          .thenCompose(held -> releasing(held, execute(plan, user, cluster)
+              .thenCompose(errors -> verify(plan, st, errors))));
     });
   }
 
@@ -137,7 +136,7 @@ public final class Refactorer {
           .exceptionally(e -> {
             throw new ApiException(unwrap(e).getMessage());
           })
-          .thenCompose(held -> held().thenCompose(f -> op.apply(ops, before))
+          .thenCompose(held -> releasing(held, held().thenCompose(f -> op.apply(ops, before))
               .thenCompose(r -> auditor.record(op.name(), key, v.clusterName(), user,
                       (r.succeeded() ? "" : "FAILED: ") + r.message()
                       + (r.statements().isEmpty() ? "" : " [" + String.join("; ", r.statements()) + "]"))
@@ -148,9 +147,20 @@ public final class Refactorer {
                       throw new ApiException(r.message());
                     }
                     return new SingleOutcome(op, r, after);
-                  }))
-              .whenComplete((o, e) -> locks.release(held)));
+                  }))));
     });
+  }
+
+  /**
+   * {@code work}'s outcome once the locks are given back: the answer must not reach the caller
+   * while they are still held, or the caller's next operation on the same servers (a script
+   * running orchestrator-client twice) fails "already under maintenance". Giving back never
+   * fails.
+   */
+  private <T> CompletionStage<T> releasing(MaintenanceLocks.Held held, CompletionStage<T> work) {
+    return work.handle((o, e) -> locks.release(held).thenCompose(v -> e == null
+            ? CompletableFuture.completedFuture(o) : CompletableFuture.<T>failedFuture(e)))
+        .thenCompose(x -> x);
   }
 
   private CompletionStage<List<String>> execute(RefactoringPlan plan, String user, String cluster) {

@@ -83,7 +83,11 @@ public record TopologySnapshot(
   /**
    * Resolves a cluster hint as orchestrator does: exact cluster name, exact alias, then an
    * instance {@code host[:port]} (default port when none) and its cluster, then a unique fuzzy
-   * host-name match.
+   * match: an instance whose host name contains the hint's host and whose port is the hint's
+   * port (orchestrator's ReadFuzzyInstanceKey). An IPv4 address is never matched fuzzily
+   * ({@code 10.0.0.1} must not find {@code 10.0.0.15}), and the port never is: a hint such as
+   * {@code 127.0.0.1:3306} must not name the cluster of {@code 127.0.0.1:10111}, or a forced
+   * failover sent with a mistyped port would fail over a real cluster.
    */
   public Optional<String> resolveClusterHint(String hint, int defaultPort) {
     String h = hint == null ? "" : hint.trim();
@@ -97,22 +101,29 @@ public record TopologySnapshot(
     if (byAlias.isPresent()) {
       return Optional.of(byAlias.get().name());
     }
+    InstanceKey key;
     try {
-      InstanceKey key = InstanceKey.parse(h, defaultPort);
-      InstanceView v = instances.get(key);
-      if (v != null) {
-        return Optional.of(v.clusterName());
-      }
+      key = InstanceKey.parse(h, defaultPort);
     } catch (IllegalArgumentException e) {
-      // not a key; try the fuzzy match below
+      return Optional.empty(); // neither a key nor a host name: nothing to match
     }
-    String hostPart = h.contains(":") ? h.substring(0, h.lastIndexOf(':')) : h;
+    InstanceView v = instances.get(key);
+    if (v != null) {
+      return Optional.of(v.clusterName());
+    }
+    if (IPV4.matcher(key.hostname()).matches()) {
+      return Optional.empty();
+    }
+    String host = key.hostname().toLowerCase(Locale.ROOT);
     List<String> fuzzy = instances.values().stream()
-        .filter(v -> v.key().hostname().toLowerCase(Locale.ROOT)
-            .startsWith(hostPart.toLowerCase(Locale.ROOT)))
+        .filter(i -> i.key().port() == key.port()
+            && i.key().hostname().toLowerCase(Locale.ROOT).contains(host))
         .map(InstanceView::clusterName).distinct().toList();
     return fuzzy.size() == 1 ? Optional.of(fuzzy.get(0)) : Optional.empty();
   }
+
+  private static final java.util.regex.Pattern IPV4 =
+      java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
   private static boolean masterLike(InstanceView v) {
     return v.replicationDepth() == 0 || v.coMaster();

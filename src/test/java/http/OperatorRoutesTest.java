@@ -293,6 +293,15 @@ class OperatorRoutesTest extends ApiTestBase {
     }
   }
 
+  /** The static listing (used without a node by the contract tests) is the router's own. */
+  @Test
+  void servedPatternsWithoutANodeAreTheRoutersPatterns() {
+    List<String> listed = ApiRouter.servedPatterns();
+    assertEquals(new ApiRouter(API).patterns(), listed);
+    assertTrue(listed.contains("instance/:host/:port") && listed.contains("tags/:host/:port"),
+        listed.toString());
+  }
+
   /**
    * Every API path bin/orcha-client names literally (orchestrator-client's command table) is
    * served or refused on purpose: none answers "Unknown API path".

@@ -46,13 +46,13 @@ class OperatorCommandsTest {
     return "127.0.0.1:" + port;
   }
 
-  static OrchaClientTest.Run client(String... args) {
+  static testkit.OrchaClient.Run client(String... args) {
     return OrchaClientTest.run(orcha.apiUrl(), args);
   }
 
   /** Runs an orcha-client command that must exit 0; its stdout. */
   static String out(String... args) {
-    OrchaClientTest.Run r = client(args);
+    testkit.OrchaClient.Run r = client(args);
     assertEquals(0, r.exit(), String.join(" ", args) + ": " + r);
     return r.out();
   }
@@ -115,7 +115,7 @@ class OperatorCommandsTest {
     assertEquals("backup", out("-c", "tag-value", "-i", key(R1), "-t", "role"));
     assertEquals(key(R1), out("-c", "tagged", "-t", "role=backup"));
     assertEquals(Set.of(key(R1), key(R2)), lines(out("-c", "tagged", "-t", "role")));
-    OrchaClientTest.Run missing = client("-c", "tag-value", "-i", key(M), "-t", "role");
+    testkit.OrchaClient.Run missing = client("-c", "tag-value", "-i", key(M), "-t", "role");
     assertEquals(1, missing.exit(), missing.toString());
     assertEquals("tag role not found for " + key(M), missing.err());
 
@@ -150,7 +150,7 @@ class OperatorCommandsTest {
   @Test
   @Order(3)
   void skipQueryLetsAReplicaStuckOnADuplicateKeyReplicateAgain() {
-    OrchaClientTest.Run healthy = client("-c", "skip-query", "-i", key(R1));
+    testkit.OrchaClient.Run healthy = client("-c", "skip-query", "-i", key(R1));
     assertEquals(1, healthy.exit(), healthy.toString());
     assertTrue(healthy.err().contains("nothing to skip"), healthy.err());
 
@@ -184,10 +184,10 @@ class OperatorCommandsTest {
   @Test
   @Order(4)
   void refusedCommandsExitOneWithTheReason() {
-    OrchaClientTest.Run pgtid = client("-c", "last-pseudo-gtid", "-i", key(R1));
+    testkit.OrchaClient.Run pgtid = client("-c", "last-pseudo-gtid", "-i", key(R1));
     assertEquals(1, pgtid.exit(), pgtid.toString());
     assertEquals("last-pseudo-gtid: Pseudo-GTID is not supported by orcha (use GTID)", pgtid.err());
-    OrchaClientTest.Run unresolve = client("-c", "register-hostname-unresolve", "-i", key(R1),
+    testkit.OrchaClient.Run unresolve = client("-c", "register-hostname-unresolve", "-i", key(R1),
         "-H", "db1.example.com");
     assertEquals(1, unresolve.exit(), unresolve.toString());
     assertTrue(unresolve.err().startsWith("register-hostname-unresolve: orcha takes host names as"
@@ -198,7 +198,7 @@ class OperatorCommandsTest {
   @Test
   @Order(5)
   void locateGtidErrantNamesTheBinaryLogOfAnErrantWrite() {
-    OrchaClientTest.Run none = client("-c", "locate-gtid-errant", "-i", key(R2));
+    testkit.OrchaClient.Run none = client("-c", "locate-gtid-errant", "-i", key(R2));
     assertEquals(1, none.exit(), none.toString());
     assertEquals("locate-gtid-errant: no errant GTID on " + key(R2), none.err());
     sandbox.sql(R2, "FLUSH BINARY LOGS");

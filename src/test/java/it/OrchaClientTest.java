@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import testkit.Eventually;
+import testkit.OrchaClient;
+import testkit.OrchaClient.Run;
 import testkit.OrchaFixture;
 import testkit.Sandbox;
 
@@ -50,58 +52,13 @@ class OrchaClientTest {
   @TempDir
   static Path tmp;
 
-  record Run(int exit, String out, String err) {
-    List<String> lines() {
-      return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n"));
-    }
-
-    @Override
-    public String toString() {
-      return "exit " + exit + ", stdout <" + out + ">, stderr <" + err + ">";
-    }
-  }
-
   static String key(int port) {
     return "127.0.0.1:" + port;
   }
 
   static Run run(String api, String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("user.dir"), "bin", "orcha-client").toString());
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().remove("ORCHESTRATOR_API");
-    pb.environment().remove("ORCHESTRATOR_AUTH_USER");
-    pb.environment().remove("ORCHESTRATOR_AUTH_PASSWORD");
-    if (api != null) {
-      pb.environment().put("ORCHA_API", api);
-    } else {
-      pb.environment().remove("ORCHA_API");
-    }
-    try {
-      Process p = pb.start();
-      p.getOutputStream().close();
-      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-      if (!p.waitFor(120, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("orcha-client " + String.join(" ", args) + " did not finish");
-      }
-      return new Run(p.exitValue(), out.join().strip(), err.join().strip());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static String read(java.io.InputStream in) {
-    try {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return OrchaClient.run(api == null ? Map.of() : Map.of("ORCHA_API", api),
+        Duration.ofSeconds(120), args);
   }
 
   /** Runs against the test node; must exit 0. */
@@ -441,27 +398,7 @@ class OrchaClientTest {
   }
 
   static Run runWith(Map<String, String> env, String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("user.dir"), "bin", "orcha-client").toString());
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().remove("ORCHESTRATOR_AUTH_USER");
-    pb.environment().remove("ORCHESTRATOR_AUTH_PASSWORD");
-    pb.environment().remove("ORCHESTRATOR_API");
-    pb.environment().putAll(env);
-    try {
-      Process p = pb.start();
-      p.getOutputStream().close();
-      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-      return new Run(p.exitValue(), out.join().strip(), err.join().strip());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return OrchaClient.run(env, Duration.ofSeconds(60), args);
   }
 
   @Test

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import testkit.OrchaClient;
+import testkit.OrchaClient.Run;
 import testkit.Eventually;
 import testkit.OrchaFixture;
 import testkit.TestCerts;
@@ -90,42 +92,8 @@ class TlsClusterTest {
     assertEquals("enabled", leader.get("check-global-recoveries").path("Details").asText());
   }
 
-  record Run(int exit, String out, String err) {}
-
   static Run client(Map<String, String> env, String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("user.dir"), "bin", "orcha-client").toString());
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    for (String v : List.of("ORCHESTRATOR_API", "ORCHA_API", "ORCHESTRATOR_AUTH_USER",
-        "ORCHESTRATOR_AUTH_PASSWORD", "CURL_CA_BUNDLE", "ORCHA_TLS_CERT", "ORCHA_TLS_KEY")) {
-      pb.environment().remove(v);
-    }
-    pb.environment().putAll(env);
-    try {
-      Process p = pb.start();
-      p.getOutputStream().close();
-      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("orcha-client " + String.join(" ", args) + " did not finish");
-      }
-      return new Run(p.exitValue(), out.join().strip(), err.join().strip());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static String read(java.io.InputStream in) {
-    try {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return OrchaClient.run(env, Duration.ofSeconds(60), args);
   }
 
   static Map<String, String> env(String api, boolean trustCa) {

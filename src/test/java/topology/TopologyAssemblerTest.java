@@ -117,6 +117,25 @@ class TopologyAssemblerTest {
   }
 
   @Test
+  void aFuzzyClusterHintNeedsTheExactPortAndNeverMatchesAnIpAddress() {
+    Instance m = Instance.builder(new InstanceKey("db-main-1.example.com", 3306)).serverId(1)
+        .version("10.11.19-MariaDB-0+deb12u1-log").flavor(Flavor.MARIADB).readOnly(false).build();
+    TopologySnapshot s = TopologyAssembler.assemble(List.of(seen(master(1, 2)), seen(replica(2, 1)),
+        seen(m)), Set.of(), AliasRules.NONE, Thresholds.DEFAULTS, NOW);
+    assertEquals("db-main-1.example.com:3306", s.resolveClusterHint("main-1", 3306).orElseThrow(),
+        "host name contains the hint, default port");
+    assertEquals("db-main-1.example.com:3306",
+        s.resolveClusterHint("MAIN-1.example:3306", 3306).orElseThrow());
+    assertTrue(s.resolveClusterHint("main-1:3307", 3306).isEmpty(), "another port");
+    // a mistyped port must not name the 127.0.0.1 cluster (a forced failover would follow)
+    assertTrue(s.resolveClusterHint("127.0.0.1:3306", 3306).isEmpty());
+    assertTrue(s.resolveClusterHint("127.0.0", 3306).isEmpty(), "a part of the host, another port");
+    assertTrue(s.resolveClusterHint("127.0.0.1", 3306).isEmpty());
+    assertEquals("127.0.0.1:1", s.resolveClusterHint("127.0.0.1", 2).orElseThrow(),
+        "an exact key with the default port");
+  }
+
+  @Test
   void livenessJudgements() {
     TopologySnapshot s = TopologyAssembler.assemble(
         List.of(unreachable(master(1, 2)), seen(replica(2, 1))),

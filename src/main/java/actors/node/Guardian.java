@@ -181,8 +181,8 @@ public final class Guardian {
             new http.MetricsRoute(api, metrics, deps.metricsSettings()).route(),
             new http.UiRoutes(api).route(),
             new http.ApiRouter(api).route());
-    ctx.pipeToSelf(http.HttpServer.start(ctx.getSystem(), s.http().listenAddress(), route),
-        HttpBound::new);
+    ctx.pipeToSelf(http.HttpServer.start(ctx.getSystem(), s.http().listenAddress(), route,
+        s.http().tls().material()), HttpBound::new);
 
     return Behaviors.receive(Command.class)
         .onMessage(HttpBound.class, b -> onHttpBound(ctx, deps, api, b))

@@ -147,7 +147,12 @@ public final class InstanceProber {
         .onMessage(UpdateSchedule.class, m -> probing(state.withSchedule(m.schedule())))
         .onMessage(ProbeFinished.class, m -> m.seq() == state.seq() ? onFinished(state, m.result()) : Behaviors.same())
         .onMessage(ProbeOverdue.class, m -> m.seq() == state.seq() ? onOverdue(state) : Behaviors.same())
-        .onMessage(Forget.class, this::onForget)
+        .onMessage(Forget.class, m -> {
+          // the probe in flight will not be reported: its waiters (discover, refresh) get their
+          // answer now rather than an ask timeout
+          state.waiters().forEach(w -> w.tell(beingForgotten()));
+          return onForget(m);
+        })
         .onMessage(Restored.class, this::onRestored)
         .onMessage(Journaled.class, this::onJournaled)
         .build();
@@ -249,6 +254,11 @@ public final class InstanceProber {
     return forgetting(m.replyTo());
   }
 
+  private ProbeResult beingForgotten() {
+    return new ProbeResult.Failed(key, new ProbeFailure(ProbeFailure.Reason.OTHER,
+        key + " is being forgotten"), false, Duration.ZERO);
+  }
+
   /** Waits until the journal recorded the forgetting, then stops (and the journal with us). */
   private Behavior<Command> forgetting(ActorRef<StatusReply<Done>> replyTo) {
     return Behaviors.receive(Command.class)
@@ -257,8 +267,7 @@ public final class InstanceProber {
           return Behaviors.stopped();
         })
         .onMessage(ProbeNow.class, m -> {
-          m.replyTo().tell(new ProbeResult.Failed(key, new ProbeFailure(ProbeFailure.Reason.OTHER,
-              key + " is being forgotten"), false, Duration.ZERO));
+          m.replyTo().tell(beingForgotten());
           return Behaviors.same();
         })
         .onAnyMessage(m -> Behaviors.same())

@@ -289,11 +289,16 @@ public final class RecoveryProcedure {
             ports.step(ctx.uid, "locked", "cannot take the maintenance locks: " + lockError[0]);
             return CompletableFuture.completedFuture(ctx.refused(List.of(lockError[0])));
           }
+          // the locks are given back before the recovery goes on (and before anyone is
+          // answered): an operation right after it must not find them still held
           return preHooks(ctx, s, shape)
               .thenCompose(ok -> ok ? execute(ctx, s, shape, toRun, abortSteps)
                   : CompletableFuture.completedFuture(ctx.refused(
                       List.of(ctx.preHook() + " failed: recovery aborted"))))
-              .whenComplete((r, e) -> ports.locks().release(held));
+              .handle((r, e) -> ports.locks().release(held).thenCompose(v -> e == null
+                  ? CompletableFuture.completedFuture(r)
+                  : CompletableFuture.<RecoveryLog.Resolution>failedFuture(e)))
+              .thenCompose(x -> x);
         });
   }
 
@@ -374,10 +379,14 @@ public final class RecoveryProcedure {
     boolean masterRecovery = ctx.type == RecoveryType.MasterRecovery
         || ctx.type == RecoveryType.CoMasterRecovery;
     CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
-    if (masterRecovery && !downtime.isEmpty()) {
-      chain = chain.thenCompose(v -> ports.downtime(downtime, ctx.cfg.nodeName(),
+    // a takeover that promoted nobody gave the master back its writes (§7.6 step 8): it is
+    // still the cluster's master, not a server left behind to be fenced when it answers
+    List<InstanceKey> lostOnes = ctx.graceful() && !successor.isValid()
+        ? downtime.stream().filter(k -> !k.equals(ctx.req.failed())).toList() : downtime;
+    if (masterRecovery && !lostOnes.isEmpty()) {
+      chain = chain.thenCompose(v -> ports.downtime(lostOnes, ctx.cfg.nodeName(),
           TopologyAssembler.LOST_IN_RECOVERY, LOST_IN_RECOVERY_DOWNTIME)).thenAccept(v ->
-          ports.step(ctx.uid, "downtimed", "downtimed " + downtime + " lost-in-recovery"));
+          ports.step(ctx.uid, "downtimed", "downtimed " + lostOnes + " lost-in-recovery"));
     }
     chain = chain.thenCompose(v -> ports.acknowledgeDetections(ctx.req.failed(),
         "recovery " + ctx.uid));
