@@ -269,7 +269,7 @@ public final class ApiRouter {
   }
 
   /** Segments of a configured path such as {@code /orc} or {@code /my/status}. */
-  private static List<String> pathSegments(String path) {
+  static List<String> pathSegments(String path) {
     String p = path.trim();
     while (p.startsWith("/")) {
       p = p.substring(1);

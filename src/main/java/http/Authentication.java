@@ -54,6 +54,30 @@ final class Authentication {
   static Decision decide(ApiAuth auth, HttpRequest req, Optional<String> command) {
     boolean exempt = command.isPresent() && EXEMPT.contains(command.get());
     boolean write = command.isPresent() && changesState(command.get());
+    Optional<Caller> caller = identify(auth, req);
+    if (caller.isEmpty()) {
+      return exempt ? new Allow("") : new Challenge();
+    }
+    if (write && !caller.get().mayChangeState()) {
+      return new Refuse();
+    }
+    return new Allow(caller.get().user());
+  }
+
+  /**
+   * Who is asking and whether a state-changing call of theirs would be let through (the
+   * {@code whoami} route tells the web UI, which hides its actions from read-only users).
+   *
+   * @param user the authenticated user ("" when there is none)
+   */
+  record Caller(String user, boolean mayChangeState) {}
+
+  /**
+   * The caller of {@code req}; empty when basic/multi credentials are missing or wrong. The
+   * multi user "readonly" (any password), a proxy user outside PowerAuthUsers and everyone
+   * under ReadOnly may read only.
+   */
+  static Optional<Caller> identify(ApiAuth auth, HttpRequest req) {
     String user = "";
     boolean mayWrite = true;
     switch (auth.method()) {
@@ -66,10 +90,8 @@ final class Authentication {
             && creds.get()[0].equals(ApiAuth.READONLY_USER)) {
           user = ApiAuth.READONLY_USER;
           mayWrite = false;
-        } else if (exempt) {
-          return new Allow("");
         } else {
-          return new Challenge();
+          return Optional.empty();
         }
       }
       case PROXY -> {
@@ -79,10 +101,7 @@ final class Authentication {
       }
       default -> { }
     }
-    if (write && (auth.readOnly() || !mayWrite)) {
-      return new Refuse();
-    }
-    return new Allow(user);
+    return Optional.of(new Caller(user, mayWrite && !auth.readOnly()));
   }
 
   /** The user and password of an {@code Authorization: Basic ...} header. */

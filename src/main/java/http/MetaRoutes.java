@@ -57,10 +57,31 @@ final class MetaRoutes {
     // "Unknown API path" and could not tell a retired call from a typo
     t.add("reload-cluster-alias", r -> done(ApiReply.error("This API call has been retired")));
     t.add("headers", this::headers);
+    // orcha's own (orchestrator renders this into its pages): the web UI hides its actions
+    // from a caller who may only read
+    t.add("whoami", this::whoami);
     // orcha takes host names as given (HostnameResolveMethod none/default): no cache to show
     t.add("hostname-resolve-cache", r -> done(ApiReply.ok("Cache retrieved",
         JsonNodeFactory.instance.objectNode())));
     t.add("reset-hostname-resolve-cache", r -> done(ApiReply.ok("Hostname cache cleared", null)));
+  }
+
+  /**
+   * The caller as {@link Authentication} sees them: {@code {"User", "CanWrite",
+   * "AuthenticationMethod", "ReadOnly"}}. Only an authenticated caller gets here (the router
+   * challenges the others first).
+   */
+  private CompletionStage<ApiReply> whoami(ApiRequest req) {
+    ApiAuth auth = api.settings().auth();
+    boolean canWrite = Authentication.identify(auth, req.http())
+        .map(Authentication.Caller::mayChangeState).orElse(false);
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("User", req.user());
+    o.put("CanWrite", canWrite);
+    o.put("AuthenticationMethod", auth.method() == ApiAuth.Method.NONE
+        ? "" : auth.method().name().toLowerCase(java.util.Locale.ROOT));
+    o.put("ReadOnly", auth.readOnly());
+    return done(ApiReply.json(o));
   }
 
   CompletionStage<ApiReply> health(ApiRequest req) {

@@ -91,6 +91,8 @@ final class ContractPlan {
         read("raft-status").object(RAFT_STATUS).check(at("/State", "Leader"))
             .check(at("/Leader", "{RAFT}")).check(at("/IsPartOfQuorum", "true")),
         read("raft-health").string("healthy"),
+        // orcha's own: the caller and whether a change of theirs would pass (the web UI's)
+        read("whoami").object(null).check(at("/CanWrite", "true")).check(at("/ReadOnly", "false")),
         read("headers").object(null).check((b, api) -> {
           assertEquals("[\"yes\"]", b.path(LiveApi.PROBE_HEADER).toString(), "headers: " + b);
           assertTrue(!b.has("Authorization"), "no credentials echoed");

@@ -179,6 +179,62 @@ class AuthenticationTest extends ApiTestBase {
     assertTrue(API.calls.isEmpty(), API.calls.toString());
   }
 
+  /** One caller of the whoami table: auth, their headers, what whoami must answer. */
+  record Caller(String name, ApiAuth auth, String[] headers, String user, boolean canWrite) {}
+
+  /**
+   * whoami tells each kind of caller who they are and whether they may change things, and
+   * that answer is what the API then does with a write of theirs.
+   */
+  @Test
+  void whoamiAnswersWhatTheApiThenDoes() {
+    List<Caller> callers = List.of(
+        new Caller("no authentication", auth(ApiAuth.Method.NONE, false, List.of("*")),
+            new String[0], "", true),
+        new Caller("no authentication, ReadOnly", auth(ApiAuth.Method.NONE, true, List.of("*")),
+            new String[0], "", false),
+        new Caller("basic user", auth(ApiAuth.Method.BASIC, false, List.of("*")),
+            basic("admin", PASSWORD), "admin", true),
+        new Caller("basic user, ReadOnly", auth(ApiAuth.Method.BASIC, true, List.of("*")),
+            basic("admin", PASSWORD), "admin", false),
+        new Caller("multi user", auth(ApiAuth.Method.MULTI, false, List.of("*")),
+            basic("admin", PASSWORD), "admin", true),
+        new Caller("multi readonly", auth(ApiAuth.Method.MULTI, false, List.of("*")),
+            basic("readonly", "any"), "readonly", false),
+        new Caller("proxy power user", auth(ApiAuth.Method.PROXY, false, List.of("alice")),
+            new String[] {"X-Forwarded-User", "alice"}, "alice", true),
+        new Caller("proxy other user", auth(ApiAuth.Method.PROXY, false, List.of("alice")),
+            new String[] {"X-Forwarded-User", "bob"}, "bob", false),
+        new Caller("proxy, no user", auth(ApiAuth.Method.PROXY, false, List.of("alice")),
+            new String[0], "", false),
+        new Caller("proxy, everyone a power user", auth(ApiAuth.Method.PROXY, false, List.of("*")),
+            new String[] {"X-Forwarded-User", "bob"}, "bob", true),
+        new Caller("proxy power user, ReadOnly", auth(ApiAuth.Method.PROXY, true, List.of("alice")),
+            new String[] {"X-Forwarded-User", "alice"}, "alice", false));
+    for (Caller c : callers) {
+      API.reset();
+      use(c.auth());
+      ApiClient.Answer who = client().get("/api/whoami", c.headers());
+      assertEquals(200, who.status(), c.name() + ": " + who.body());
+      assertEquals(c.user(), who.json().get("User").asText(), c.name());
+      assertEquals(c.canWrite(), who.json().get("CanWrite").asBoolean(), c.name());
+      assertEquals(c.auth().readOnly(), who.json().get("ReadOnly").asBoolean(), c.name());
+      assertEquals(c.auth().method() == ApiAuth.Method.NONE ? ""
+          : c.auth().method().name().toLowerCase(java.util.Locale.ROOT),
+          who.json().get("AuthenticationMethod").asText(), c.name());
+      ApiClient.Answer write = client().get(WRITE, c.headers());
+      if (c.canWrite()) {
+        assertEquals(200, write.status(), c.name() + ": " + write.body());
+      } else {
+        assertRefused(write);
+      }
+    }
+    // no credentials at all where they are needed: challenged like any other read
+    use(auth(ApiAuth.Method.MULTI, false, List.of("*")));
+    assertChallenged(client().get("/api/whoami"));
+    assertChallenged(client().get("/api/whoami", basic("admin", "wrong")));
+  }
+
   @Test
   void proxyTakesTheUserFromTheHeaderAndOnlyPowerUsersChange() {
     use(auth(ApiAuth.Method.PROXY, false, List.of("alice")));

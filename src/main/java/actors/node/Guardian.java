@@ -174,10 +174,12 @@ public final class Guardian {
           (done, err) -> new SeedAdded(key, err == null ? StatusReply.ack() : StatusReply.error(err)));
     }
 
-    // /metrics first (outside /api, with its own access rule), then the API for everything else
+    // /metrics first (outside /api, with its own access rule), the web UI's files under /web
+    // (and / redirected there), then the API for everything else
     org.apache.pekko.http.javadsl.server.Route route =
         org.apache.pekko.http.javadsl.server.Directives.concat(
             new http.MetricsRoute(api, metrics, deps.metricsSettings()).route(),
+            new http.UiRoutes(api).route(),
             new http.ApiRouter(api).route());
     ctx.pipeToSelf(http.HttpServer.start(ctx.getSystem(), s.http().listenAddress(), route,
         s.http().tls().material()), HttpBound::new);
