@@ -62,6 +62,7 @@ public final class ApiRouter {
     new RecoveryAuditRoutes(api, clock).register(table);
     new TagRoutes(api).register(table);
     new PoolRoutes(api, clock).register(table);
+    new HistoryRoutes(api, clock).register(table);
     meta.register(table);
   }
 
