@@ -285,7 +285,7 @@ final class HistoryRoutes {
 
   /**
    * The newest skip before the window of each server and analysis, unless a recovery of that
-   * server started after it: a skip repeated with the same reason is recorded once, so it may
+   * server started after it and before the window: a skip repeated with the same reason is recorded once, so it may
    * still have been the decision during the window.
    */
   static List<RecoveryLog.Skip> standing(Scope scope, RecoveryLog.State log, Instant from) {
@@ -305,7 +305,8 @@ final class HistoryRoutes {
         .filter(e -> !inWindow.contains(e.getKey()))
         .map(Map.Entry::getValue)
         .filter(s -> log.recoveries().stream().noneMatch(rec ->
-            rec.start().failedKey().equals(s.key()) && rec.startedAt().isAfter(s.at())))
+            rec.start().failedKey().equals(s.key()) && rec.startedAt().isAfter(s.at())
+                && rec.startedAt().isBefore(from)))
         .sorted(java.util.Comparator.comparing(RecoveryLog.Skip::at))
         .toList();
   }

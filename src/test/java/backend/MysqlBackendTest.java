@@ -58,7 +58,8 @@ class MysqlBackendTest {
     assertTrue(sandbox.sql(PORT, "SHOW DATABASES").lines().anyMatch(db::equals));
     String tables = sandbox.sql(PORT, "SELECT table_name FROM information_schema.tables"
         + " WHERE table_schema = '" + db + "' ORDER BY table_name");
-    assertEquals("audit\nevent_journal\nevent_tag\nnode_health\nsnapshot", tables.strip());
+    assertEquals("audit\nevent_journal\nevent_tag\nnode_health\nsnapshot\ntopology_history",
+        tables.strip());
     String orderingIndexes = sandbox.sql(PORT, "SELECT COUNT(*) FROM information_schema.statistics"
         + " WHERE table_schema = '" + db + "' AND index_name = 'event_journal_ordering_idx'");
     assertEquals("1", orderingIndexes.strip(), "the guarded unique index exists exactly once");
