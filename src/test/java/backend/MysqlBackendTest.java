@@ -88,6 +88,29 @@ class MysqlBackendTest {
   }
 
   @Test
+  void historyRoundTrip() {
+    BackendSettings s = settings("orcha_backend");
+    Schema.ensure(s);
+    HistoryStore store = new HistoryStore(s, WriteObserver.NONE);
+    Instant t = Instant.parse("2026-11-25T18:00:00.123Z");
+    java.util.List<HistoryStore.Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      rows.add(new HistoryStore.Row(0, t.plusSeconds(i), "127.0.0.1", 10111 + i % 3,
+          i % 2 == 0 ? "c1" : "c2", "ci", "MasterChanged", "a", "b", "change " + i));
+    }
+    store.append(rows);
+    var c1 = store.query(new HistoryStore.Query(null, java.util.Set.of("c1"), java.util.Set.of(),
+        java.util.List.of(new HistoryStore.Key("127.0.0.1", 10112)), t.plusSeconds(10),
+        t.plusSeconds(20), 100, true));
+    assertEquals(java.util.List.of("change 10", "change 12", "change 13", "change 14",
+        "change 16", "change 18", "change 19", "change 20"),
+        c1.stream().map(HistoryStore.Row::message).toList(), "c1 or server 10112, 10 s to 20 s");
+    assertEquals(t.plusSeconds(10), c1.get(0).at(), "milliseconds kept");
+    assertEquals(50, store.purge(t.minusSeconds(1), 100));
+    assertEquals(100, store.count());
+  }
+
+  @Test
   void unreachableServerNamesTheHostKeyAndTheCause() {
     BackendSettings s = BackendSettings.mysql("127.0.0.1", CLOSED_PORT, "orcha", "orcha",
         "orcha", 2).withConnectTimeout(Duration.ofSeconds(1));
