@@ -100,12 +100,11 @@ public final class InstanceProber {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ctx.setLoggerName(InstanceProber.class);
       InstanceProber p = new InstanceProber(ctx, timers, key, client, clock, view, manager);
-      // the first probe waits for the journal's answer (milliseconds): the view then hears the
-      // persisted facts before any probe, and compares the first probe with them (history)
       ctx.ask(ProbedInstance.State.class, p.journal, Duration.ofSeconds(30),
           ProbedInstance.GetLast::new,
           (state, err) -> state != null ? new Restored(state) : new Journaled("recovery", StatusReply.error(err)));
-      return p.restoring(new ProbeState(0, Instant.EPOCH, Set.of(), 0, List.of(), schedule));
+      timers.startSingleTimer(Tick.INSTANCE, Duration.ZERO);
+      return p.idle(new ProbeState(0, Instant.EPOCH, Set.of(), 0, List.of(), schedule));
     }));
   }
 
@@ -126,27 +125,6 @@ public final class InstanceProber {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static ActorRef<StatusReply<Boolean>> adapter(ActorContext<Command> ctx) {
     return (ActorRef) ctx.messageAdapter(StatusReply.class, r -> new Journaled("observation", r));
-  }
-
-  /** Until the journal answered: probe requests wait, then the first probe starts at once. */
-  private Behavior<Command> restoring(ProbeState state) {
-    return Behaviors.receive(Command.class)
-        .onMessage(Restored.class, m -> {
-          onRestored(m);
-          return startProbe(state);
-        })
-        .onMessage(Journaled.class, m -> {
-          onJournaled(m); // the journal did not answer: probe anyway, the view learns as it goes
-          return startProbe(state);
-        })
-        .onMessage(ProbeNow.class, m -> restoring(state.withWaiter(m.replyTo())))
-        .onMessage(UpdateSchedule.class, m -> restoring(state.withSchedule(m.schedule())))
-        .onMessage(Forget.class, this::onForget)
-        .onMessage(Tick.class, t -> Behaviors.same())
-        .onMessage(ProbeFinished.class, m -> Behaviors.same())
-        .onMessage(ProbeOverdue.class, m -> Behaviors.same())
-        .onMessage(JournalForgot.class, m -> Behaviors.same())
-        .build();
   }
 
   private Behavior<Command> idle(ProbeState state) {
@@ -250,11 +228,16 @@ public final class InstanceProber {
     ProbedInstance.State s = m.state();
     if (s.instance() != null) {
       view.tell(new TopologyView.InstanceRestored(key, s.instance(), s.observedAt(), s.reachable()));
+    } else {
+      view.tell(new TopologyView.NothingRestored(key));
     }
     return Behaviors.same();
   }
 
   private Behavior<Command> onJournaled(Journaled m) {
+    if (m.what().equals("recovery")) {
+      view.tell(new TopologyView.NothingRestored(key)); // the journal did not answer in time
+    }
     if (m.reply().isError()) {
       ctx.getLog().error("journal of {} failed to record {}: {}", key, m.what(), m.reply().getError().getMessage());
     }

@@ -54,6 +54,12 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   public record InstanceRestored(InstanceKey key, Instance instance, Instant observedAt,
       boolean reachableThen) implements Command {}
 
+  /**
+   * The server's journal remembers nothing (a new server), or could not be read: its prober's
+   * first probes are compared with nothing (history).
+   */
+  public record NothingRestored(InstanceKey key) implements Command {}
+
   public record InstanceProbed(InstanceKey key, ProbeResult result, Instant at) implements Command {}
 
   public record InstanceForgotten(InstanceKey key) implements Command {}
@@ -143,11 +149,17 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   private final telemetry.FleetMetrics fleet;
   private final Consumer<List<TopologyChange>> history;
   /**
-   * The topology history's last state of every server; a restored server starts from its
-   * persisted facts (its prober tells the view those before its first probe), so a restart
-   * records only what changed meanwhile.
+   * The topology history's last state of every server whose journal answered; a restored server
+   * starts from its persisted facts, so a restart records only what changed meanwhile.
    */
   private final Map<InstanceKey, ServerState> historyStates = new HashMap<>();
+  /**
+   * Servers probed before their journal answered (probing does not wait for it): their latest
+   * state and first probe's time, compared with the journal's answer when it comes.
+   */
+  private final Map<InstanceKey, Unsettled> unsettled = new HashMap<>();
+
+  private record Unsettled(ServerState state, Instant since) {}
   /** The first control state after start is the starting point, not a change. */
   private boolean controlSeen;
 
@@ -169,6 +181,10 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(InstanceRestored.class, this::onRestored)
+        .onMessage(NothingRestored.class, m -> {
+          settle(m.key(), ServerState.neverReached(""));
+          return this;
+        })
         .onMessage(InstanceProbed.class, this::onProbed)
         .onMessage(InstanceForgotten.class, this::onForgotten)
         .onMessage(GetSnapshot.class, this::onGetSnapshot)
@@ -182,7 +198,7 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   }
 
   private Behavior<Command> onRestored(InstanceRestored m) {
-    historyStates.putIfAbsent(m.key(), ServerState.restored(m.instance(), m.reachableThen()));
+    settle(m.key(), ServerState.restored(m.instance(), m.reachableThen()));
     ObservedInstance current = observed.get(m.key());
     if (current != null && current.instance() != null) {
       return this; // a fresh probe already reached it
@@ -223,14 +239,14 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   /** Compares the probed server with its last history state; tells only what changed. */
   private void recordHistory(InstanceProbed m) {
     ServerState before = historyStates.get(m.key());
-    ServerState after;
-    if (m.result() instanceof ProbeResult.Reached r) {
-      after = ServerState.reached(r.instance(), before,
-          analysisSettings.thresholds().reasonableReplicationLagSeconds());
-    } else {
-      String why = ((ProbeResult.Failed) m.result()).failure().message();
-      after = before == null ? ServerState.neverReached(why) : before.unreachable(why);
+    if (before == null) {
+      // the journal has not answered yet: what this probe saw waits for its answer
+      Unsettled u = unsettled.get(m.key());
+      unsettled.put(m.key(), new Unsettled(historyState(m, u == null ? null : u.state()),
+          u == null ? m.at() : u.since()));
+      return;
     }
+    ServerState after = historyState(m, before);
     if (after.equals(before)) {
       return; // the steady state: nothing to compare
     }
@@ -238,6 +254,35 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
     List<TopologyChange.Change> changes = ChangeDetector.changes(before, after);
     if (!changes.isEmpty()) {
       tellHistory(m.key(), after.master(), m.at(), changes);
+    }
+  }
+
+  private ServerState historyState(InstanceProbed m, ServerState previous) {
+    if (m.result() instanceof ProbeResult.Reached r) {
+      return ServerState.reached(r.instance(), previous,
+          analysisSettings.thresholds().reasonableReplicationLagSeconds());
+    }
+    String why = ((ProbeResult.Failed) m.result()).failure().message();
+    return previous == null ? ServerState.neverReached(why) : previous.unreachable(why);
+  }
+
+  /**
+   * The journal answered ({@code baseline}: what it remembers, or never reached): from now on
+   * probes are compared with it; what probes saw meanwhile is compared with it now.
+   */
+  private void settle(InstanceKey key, ServerState baseline) {
+    if (historyStates.containsKey(key)) {
+      return;
+    }
+    Unsettled u = unsettled.remove(key);
+    if (u == null) {
+      historyStates.put(key, baseline);
+      return;
+    }
+    historyStates.put(key, u.state());
+    List<TopologyChange.Change> changes = ChangeDetector.changes(baseline, u.state());
+    if (!changes.isEmpty()) {
+      tellHistory(key, u.state().master(), u.since(), changes);
     }
   }
 
@@ -275,6 +320,7 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   }
 
   private Behavior<Command> onForgotten(InstanceForgotten m) {
+    unsettled.remove(m.key());
     ServerState last = historyStates.remove(m.key());
     if (last != null && last.known()) {
       tellHistory(m.key(), last.master(), clock.instant(), List.of(ChangeDetector.forgotten()));
