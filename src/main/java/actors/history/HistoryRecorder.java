@@ -61,16 +61,26 @@ public final class HistoryRecorder extends AbstractBehavior<HistoryRecorder.Comm
 
   public static Behavior<Command> create(HistoryStore store, HistorySettings settings,
       Executor blocking, Clock clock) {
+    return create(store, settings, blocking, clock, RETRY, Duration.ofSeconds(30), PURGE_EVERY);
+  }
+
+  /** With the retry delay and the purge schedule given (tests). */
+  static Behavior<Command> create(HistoryStore store, HistorySettings settings,
+      Executor blocking, Clock clock, Duration retry, Duration firstPurge, Duration purgeEvery) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ctx.setLoggerName(HistoryRecorder.class);
-      timers.startTimerWithFixedDelay(Purge.INSTANCE, Duration.ofSeconds(30), PURGE_EVERY);
-      return new HistoryRecorder(ctx, timers, store, settings, blocking, clock);
+      timers.startTimerWithFixedDelay(Purge.INSTANCE, firstPurge, purgeEvery);
+      return new HistoryRecorder(ctx, timers, store, settings, blocking, clock, retry);
     }));
   }
 
+  private final Duration retry;
+
   private HistoryRecorder(ActorContext<Command> ctx, TimerScheduler<Command> timers,
-      HistoryStore store, HistorySettings settings, Executor blocking, Clock clock) {
+      HistoryStore store, HistorySettings settings, Executor blocking, Clock clock,
+      Duration retry) {
     super(ctx);
+    this.retry = retry;
     this.timers = timers;
     this.store = store;
     this.settings = settings;
@@ -116,19 +126,19 @@ public final class HistoryRecorder extends AbstractBehavior<HistoryRecorder.Comm
     getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
       store.append(rows);
       return rows.size();
-    }, blocking), Written::new);
+    }, blocking), (n, err) -> new Written(n == null ? 0 : n, err));
   }
 
   private Behavior<Command> onWritten(Written m) {
     writing = false;
     if (m.error() != null) {
       getContext().getLog().error("topology history not written ({} entries), retrying in {}: {}",
-          inFlight.size(), RETRY, m.error().getMessage());
+          inFlight.size(), retry, m.error().getMessage());
       for (int i = inFlight.size() - 1; i >= 0; i--) {
         pending.addFirst(inFlight.get(i));
       }
       waitingToRetry = true;
-      timers.startSingleTimer(Retry.INSTANCE, RETRY);
+      timers.startSingleTimer(Retry.INSTANCE, retry);
     }
     inFlight = List.of();
     writeNext();
@@ -148,7 +158,8 @@ public final class HistoryRecorder extends AbstractBehavior<HistoryRecorder.Comm
     purging = true;
     java.time.Instant cutoff = clock.instant().minus(settings.maxAge());
     getContext().pipeToSelf(CompletableFuture.supplyAsync(
-        () -> store.purge(cutoff, settings.maxRows()), blocking), Purged::new);
+        () -> store.purge(cutoff, settings.maxRows()), blocking),
+        (n, err) -> new Purged(n == null ? 0 : n, err));
     return this;
   }
 
