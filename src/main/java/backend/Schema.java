@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Creates the backend's tables when missing, idempotently, over plain JDBC, before the actor
  * system starts: Pekko Persistence JDBC's {@code event_journal}, {@code event_tag} and
- * {@code snapshot} (durable_state is not used), and orcha's own {@code node_health}.
+ * {@code snapshot} (durable_state is not used), and orcha's own {@code node_health},
+ * {@code audit} and {@code topology_history}.
  *
  * <p>SQLite: the plugin ships no SQLite DDL; the tables below carry exactly the plugin's columns
  * (its MySQL/H2 DDL and Slick table definitions, 1.1.1) with {@code ordering} as the rowid alias
@@ -24,7 +25,8 @@ public final class Schema {
 
   /** Tables {@link #ensure} creates, in creation order. */
   public static final List<String> TABLES =
-      List.of("event_journal", "event_tag", "snapshot", "node_health", "audit");
+      List.of("event_journal", "event_tag", "snapshot", "node_health", "audit",
+          "topology_history");
 
   static final List<String> SQLITE_DDL = List.of(
       """
@@ -83,7 +85,25 @@ public final class Schema {
         audit_user VARCHAR(255) NOT NULL,
         message TEXT NOT NULL
       )""",
-      "CREATE INDEX IF NOT EXISTS audit_instance_idx ON audit (hostname, port, audit_id)");
+      "CREATE INDEX IF NOT EXISTS audit_instance_idx ON audit (hostname, port, audit_id)",
+      // event_time: epoch milliseconds (ranges compare as numbers, not as text)
+      """
+      CREATE TABLE IF NOT EXISTS topology_history (
+        history_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_time BIGINT NOT NULL,
+        hostname VARCHAR(255) NOT NULL,
+        port INTEGER NOT NULL,
+        cluster_name VARCHAR(255) NOT NULL,
+        cluster_alias VARCHAR(255) NOT NULL,
+        kind VARCHAR(64) NOT NULL,
+        before_value TEXT NOT NULL,
+        after_value TEXT NOT NULL,
+        message TEXT NOT NULL
+      )""",
+      "CREATE INDEX IF NOT EXISTS history_instance_idx ON topology_history (hostname, port, event_time)",
+      "CREATE INDEX IF NOT EXISTS history_cluster_idx ON topology_history (cluster_name, event_time)",
+      "CREATE INDEX IF NOT EXISTS history_alias_idx ON topology_history (cluster_alias, event_time)",
+      "CREATE INDEX IF NOT EXISTS history_time_idx ON topology_history (event_time)");
 
   static final List<String> MYSQL_DDL = List.of(
       """
@@ -142,6 +162,23 @@ public final class Schema {
         audit_user VARCHAR(255) NOT NULL,
         message TEXT NOT NULL,
         KEY audit_instance_idx (hostname, port, audit_id)
+      )""",
+      """
+      CREATE TABLE IF NOT EXISTS topology_history (
+        history_id BIGINT AUTO_INCREMENT PRIMARY KEY,
+        event_time BIGINT NOT NULL,
+        hostname VARCHAR(255) NOT NULL,
+        port INT NOT NULL,
+        cluster_name VARCHAR(255) NOT NULL,
+        cluster_alias VARCHAR(255) NOT NULL,
+        kind VARCHAR(64) NOT NULL,
+        before_value TEXT NOT NULL,
+        after_value TEXT NOT NULL,
+        message TEXT NOT NULL,
+        KEY history_instance_idx (hostname, port, event_time),
+        KEY history_cluster_idx (cluster_name, event_time),
+        KEY history_alias_idx (cluster_alias, event_time),
+        KEY history_time_idx (event_time)
       )""");
 
   private static final int ER_DUP_KEYNAME = 1061;

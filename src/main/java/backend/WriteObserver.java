@@ -15,6 +15,8 @@ public interface WriteObserver {
   String AUDIT = "audit";
   /** The node's health row ({@link BackendHealth#recordHeartbeat}). */
   String HEARTBEAT = "heartbeat";
+  /** Topology history entries ({@link HistoryStore#append}, {@link HistoryStore#purge}). */
+  String HISTORY = "history";
 
   void written(String store, Duration took, boolean ok);
 

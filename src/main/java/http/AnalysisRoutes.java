@@ -174,8 +174,16 @@ final class AnalysisRoutes {
     n.put("RelatedRecoveryId", 0);
     n.put("Type", "");
     n.put("RecoveryType", "");
-    ArrayNode evidence = n.putArray("Evidence");
-    for (DetectionLog.Evidence e : d.candidate().evidence()) {
+    n.set("Evidence", evidence(d.candidate().evidence()));
+    n.set("HookLog", ApiJson.strings(d.hookLog()));
+    n.put("HooksFailed", d.hooksFailed());
+    return n;
+  }
+
+  /** How each server involved looked to this node when the failure was seen. */
+  static ArrayNode evidence(java.util.List<DetectionLog.Evidence> all) {
+    ArrayNode evidence = JsonNodeFactory.instance.arrayNode();
+    for (DetectionLog.Evidence e : all) {
       ObjectNode o = evidence.addObject();
       o.set("Key", ApiJson.key(e.key()));
       o.put("Role", e.role());
@@ -187,8 +195,6 @@ final class AnalysisRoutes {
       o.put("LastIOError", e.lastIoError());
       o.set("LagSeconds", ApiJson.nullInt(e.lagSeconds()));
     }
-    n.set("HookLog", ApiJson.strings(d.hookLog()));
-    n.put("HooksFailed", d.hooksFailed());
-    return n;
+    return evidence;
   }
 }

@@ -84,6 +84,53 @@ public final class ApiParams {
     return unit.multipliedBy(n);
   }
 
+  private static final java.time.format.DateTimeFormatter ORCHESTRATOR_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd[ ]['T']HH:mm:ss[.SSS]")
+          .withZone(java.time.ZoneOffset.UTC);
+
+  /**
+   * A point in time given as RFC 3339 ({@code 2026-03-01T03:12:00Z}, {@code ...+02:00}),
+   * {@code YYYY-MM-DD hh:mm:ss} in UTC (orchestrator's timestamps), epoch seconds, or a simple
+   * time before {@code now} ({@code 90m}: an hour and a half ago). Anything else is refused
+   * naming {@code name}.
+   */
+  public static java.time.Instant time(String name, String text, java.time.Instant now) {
+    String t = text == null ? "" : text.trim();
+    String why = "Invalid " + name + ": " + t + " (expected an RFC 3339 time such as "
+        + "2026-03-01T03:12:00Z, YYYY-MM-DD hh:mm:ss in UTC, epoch seconds, or a time ago such as"
+        + " 90m or 2h)";
+    if (t.isEmpty()) {
+      throw new ApiException(why);
+    }
+    if (t.chars().allMatch(Character::isDigit)) {
+      try {
+        return java.time.Instant.ofEpochSecond(Long.parseLong(t));
+      } catch (RuntimeException e) {
+        throw new ApiException(why);
+      }
+    }
+    if (SIMPLE_TIME.matcher(t).matches()) {
+      try {
+        return now.minus(simpleTime(t, java.time.Duration.ZERO));
+      } catch (ApiException e) {
+        throw new ApiException(why);
+      }
+    }
+    // a '+' of an offset arrives as a space when the caller did not encode it
+    String offset = t.matches(".*T.* [0-9]{2}:[0-9]{2}$") ? t.substring(0, t.lastIndexOf(' '))
+        + "+" + t.substring(t.lastIndexOf(' ') + 1) : t;
+    try {
+      return java.time.OffsetDateTime.parse(offset).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      // next form
+    }
+    try {
+      return java.time.Instant.from(ORCHESTRATOR_TIME.parse(t));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new ApiException(why);
+    }
+  }
+
   /** A required free-text parameter (owner, reason): trimmed, not blank. */
   public static String required(ApiRequest req, String name, String what) {
     String v = req.param(name);

@@ -67,6 +67,7 @@ public final class ApiRouter {
     new RecoveryAuditRoutes(api, clock).register(table);
     new TagRoutes(api).register(table);
     new PoolRoutes(api, clock).register(table);
+    new HistoryRoutes(api, clock).register(table);
     meta.register(table);
   }
 

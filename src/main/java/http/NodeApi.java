@@ -95,6 +95,16 @@ public interface NodeApi {
   /** The recovery log: recoveries (oldest first) and the skips of automated recovery. */
   CompletionStage<actors.recovery.RecoveryLog.State> recoveries();
 
+  /**
+   * The topology history this node recorded (README "Topology history"): what changed about
+   * servers, when. Read from the node's own backend.
+   */
+  default CompletionStage<java.util.List<topology.TopologyChange>> history(
+      topology.TopologyChange.Query query) {
+    return java.util.concurrent.CompletableFuture.failedFuture(
+        new ApiException("this node records no topology history"));
+  }
+
   /** A page (20 rows) of the audit log, newest first; of one server when key is not null. */
   CompletionStage<java.util.List<actors.control.Auditor.AuditEntry>> audit(InstanceKey key, int page);
 

@@ -46,6 +46,9 @@ public final class OrchaNode implements AutoCloseable {
     loader.unreported(loaded).forEach(n -> log.warn("{}", n));
     Settings settings = loaded.settings();
     MetricsSettings metricsSettings = MetricsSettings.from(loaded.config());
+    // read again by the node from its actor system's configuration; checked here so that a bad
+    // value stops the start with the key named
+    backend.HistorySettings.from(loaded.config());
     Schema.ensure(settings.backend());
     MysqlProbeClient probes = new MysqlProbeClient(settings);
     // this node's metrics: one registry per node, handed to what records (never a static one)

@@ -58,7 +58,8 @@ class MysqlBackendTest {
     assertTrue(sandbox.sql(PORT, "SHOW DATABASES").lines().anyMatch(db::equals));
     String tables = sandbox.sql(PORT, "SELECT table_name FROM information_schema.tables"
         + " WHERE table_schema = '" + db + "' ORDER BY table_name");
-    assertEquals("audit\nevent_journal\nevent_tag\nnode_health\nsnapshot", tables.strip());
+    assertEquals("audit\nevent_journal\nevent_tag\nnode_health\nsnapshot\ntopology_history",
+        tables.strip());
     String orderingIndexes = sandbox.sql(PORT, "SELECT COUNT(*) FROM information_schema.statistics"
         + " WHERE table_schema = '" + db + "' AND index_name = 'event_journal_ordering_idx'");
     assertEquals("1", orderingIndexes.strip(), "the guarded unique index exists exactly once");
@@ -84,6 +85,29 @@ class MysqlBackendTest {
     assertEquals(Optional.of(first.plusMillis(1500)), health.lastHeartbeat("mysql-node"));
     assertEquals("2", sandbox.sql(PORT,
         "SELECT writes FROM orcha_backend.node_health WHERE node = 'mysql-node'").strip());
+  }
+
+  @Test
+  void historyRoundTrip() {
+    BackendSettings s = settings("orcha_backend");
+    Schema.ensure(s);
+    HistoryStore store = new HistoryStore(s, WriteObserver.NONE);
+    Instant t = Instant.parse("2026-11-25T18:00:00.123Z");
+    java.util.List<HistoryStore.Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      rows.add(new HistoryStore.Row(0, t.plusSeconds(i), "127.0.0.1", 10111 + i % 3,
+          i % 2 == 0 ? "c1" : "c2", "ci", "MasterChanged", "a", "b", "change " + i));
+    }
+    store.append(rows);
+    var c1 = store.query(new HistoryStore.Query(null, java.util.Set.of("c1"), java.util.Set.of(),
+        java.util.List.of(new HistoryStore.Key("127.0.0.1", 10112)), t.plusSeconds(10),
+        t.plusSeconds(20), 100, true));
+    assertEquals(java.util.List.of("change 10", "change 12", "change 13", "change 14",
+        "change 16", "change 18", "change 19", "change 20"),
+        c1.stream().map(HistoryStore.Row::message).toList(), "c1 or server 10112, 10 s to 20 s");
+    assertEquals(t.plusSeconds(10), c1.get(0).at(), "milliseconds kept");
+    assertEquals(50, store.purge(t.minusSeconds(1), 100));
+    assertEquals(100, store.count());
   }
 
   @Test

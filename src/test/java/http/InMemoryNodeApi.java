@@ -76,6 +76,31 @@ class InMemoryNodeApi implements NodeApi {
     recoverRequests.clear();
     recoverOutcome = null;
     recoveryClock = Fixtures.NOW;
+    changes.clear();
+    historyQueries.clear();
+  }
+
+  /** The topology history served, filtered as the backend's store filters it. */
+  final List<topology.TopologyChange> changes = new CopyOnWriteArrayList<>();
+  final List<topology.TopologyChange.Query> historyQueries = new CopyOnWriteArrayList<>();
+
+  @Override
+  public CompletionStage<List<topology.TopologyChange>> history(topology.TopologyChange.Query q) {
+    historyQueries.add(q);
+    return answer(() -> {
+      java.util.Comparator<topology.TopologyChange> order =
+          java.util.Comparator.comparing(topology.TopologyChange::at);
+      return changes.stream()
+          .filter(c -> q.key() != null ? c.key().equals(q.key())
+              : q.clusterNames().contains(c.clusterName())
+                  || q.clusterAliases().contains(c.clusterAlias())
+                  || q.members().contains(c.key()))
+          .filter(c -> (q.since() == null || !c.at().isBefore(q.since()))
+              && (q.until() == null || !c.at().isAfter(q.until())))
+          .sorted(q.oldestFirst() ? order : order.reversed())
+          .limit(q.limit())
+          .toList();
+    });
   }
 
   private <T> CompletionStage<T> answer(java.util.function.Supplier<T> value) {

@@ -38,10 +38,18 @@ public final class DetectionLog extends EventSourcedBehaviorWithEnforcedReplies<
 
   /**
    * Registers a detection unless one of the same instance and code is still active.
-   * Replies with the new detection, or empty when it was blocked.
+   * Replies with the new detection, or empty when it was blocked. {@code seenAt}: when the
+   * analysis saw the failure (the detection's time; null: when registered) — the registration
+   * may wait behind another one's write, while the recovery decision made on the same analysis
+   * does not.
    */
-  public record Register(Candidate candidate, Duration blockFor,
-      ActorRef<StatusReply<Optional<Detection>>> replyTo) implements Command {}
+  public record Register(Candidate candidate, Duration blockFor, Instant seenAt,
+      ActorRef<StatusReply<Optional<Detection>>> replyTo) implements Command {
+    public Register(Candidate candidate, Duration blockFor,
+        ActorRef<StatusReply<Optional<Detection>>> replyTo) {
+      this(candidate, blockFor, null, replyTo);
+    }
+  }
 
   /** Appends hook output lines to a detection's record. */
   public record RecordHooks(long id, List<String> lines, boolean failed) implements Command {}
@@ -171,8 +179,9 @@ public final class DetectionLog extends EventSourcedBehaviorWithEnforcedReplies<
       return Effect().reply(c.replyTo(), StatusReply.success(Optional.empty()));
     }
     long id = s.lastId() + 1;
-    Detection d = new Detection(id, java.util.UUID.randomUUID().toString(), cand, now,
-        now.plus(c.blockFor()), false, "", null, "", List.of(), false);
+    Instant at = c.seenAt() != null && c.seenAt().isBefore(now) ? c.seenAt() : now;
+    Detection d = new Detection(id, java.util.UUID.randomUUID().toString(), cand, at,
+        at.plus(c.blockFor()), false, "", null, "", List.of(), false);
     return Effect().persist(new DetectionRegistered(d))
         .thenReply(c.replyTo(), st -> StatusReply.success(Optional.of(d)));
   }

@@ -176,7 +176,7 @@ public final class FailureDetector {
           code.isActionable(), a.clusterDetails().name(), a.clusterDetails().alias(), a,
           Evidence.of(a, snapshot));
       ctx.askWithStatus(optionalClass(), log, Duration.ofSeconds(10),
-          r -> new DetectionLog.Register(c, settings.blockFor(), r),
+          r -> new DetectionLog.Register(c, settings.blockFor(), m.result().at(), r),
           (d, err) -> new Registered(c, err == null ? StatusReply.success(d) : StatusReply.error(err), snapshot));
     }
     return Behaviors.same();

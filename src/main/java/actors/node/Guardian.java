@@ -98,10 +98,21 @@ public final class Guardian {
             detectionSettings(s), detections, deps.failureHooks(), deps.clock(),
             leadership::isLeader, metrics.recoveries()))
         .onFailure(SupervisorStrategy.resume()), "failure-detector");
+    // the topology history: written on change only, read by the history routes
+    backend.HistorySettings historySettings =
+        backend.HistorySettings.from(ctx.getSystem().settings().config());
+    backend.HistoryStore historyStore = new backend.HistoryStore(s.backend(), metrics.backend());
+    java.util.function.Consumer<java.util.List<topology.TopologyChange>> history = changes -> { };
+    if (historySettings.enabled()) {
+      ActorRef<actors.history.HistoryRecorder.Command> recorder = ctx.spawn(
+          actors.history.HistoryRecorder.create(historyStore, historySettings, blocking,
+              deps.clock()), "history-recorder");
+      history = changes -> recorder.tell(new actors.history.HistoryRecorder.Record(changes));
+    }
     // a message that fails is logged and skipped: the picture and the wiring stay
     ActorRef<TopologyView.Command> view = ctx.spawn(metrics.actors().hot("topology_view",
         Behaviors.supervise(TopologyView.create(s.aliasRules(), s.analysisSettings(), s.nodeName(),
-                deps.clock(), detector, control, metrics.fleet()))
+                deps.clock(), detector, control, metrics.fleet(), history))
             .onFailure(SupervisorStrategy.resume())), "topology-view");
     ActorRef<ProbeManager.Command> manager = ctx.spawn(
         ProbeManager.create(deps.probeClient(), schedule(s), deps.clock(), view, control,
@@ -165,7 +176,8 @@ public final class Guardian {
     NodeApiImpl api = new NodeApiImpl(s, deps.loader(), view, manager, heartbeat, control, detections,
         leadership, ctx.getSystem().scheduler(), blocking, apply, auditor, refactorer,
         new NodeApiImpl.Recoveries(recoveryLog, coordinator),
-        new LeaderDirectory(ctx.getSystem(), leadership));
+        new LeaderDirectory(ctx.getSystem(), leadership),
+        new actors.history.TopologyHistory(historyStore, blocking));
 
     for (String seed : s.discovery().seeds()) {
       InstanceKey key = InstanceKey.parse(seed, s.discovery().defaultInstancePort());

@@ -61,13 +61,16 @@ public final class NodeApiImpl implements NodeApi {
   private final Consumer<Settings> applySettings;
   private final Auditor auditor;
   private final refactor.Refactorer refactorer;
+  private final actors.history.TopologyHistory history;
 
   public NodeApiImpl(Settings initial, ConfigLoader loader, ActorRef<TopologyView.Command> view,
       ActorRef<ProbeManager.Command> manager, ActorRef<NodeHeartbeat.Command> heartbeat,
       ActorRef<ControlState.Command> control, ActorRef<DetectionLog.Command> detections,
       Leadership leadership, Scheduler scheduler, Executor blocking,
       Consumer<Settings> applySettings, Auditor auditor, refactor.Refactorer refactorer,
-      Recoveries recoveries, LeaderDirectory leaderDirectory) {
+      Recoveries recoveries, LeaderDirectory leaderDirectory,
+      actors.history.TopologyHistory history) {
+    this.history = history;
     this.recoveries = recoveries;
     this.leaderDirectory = leaderDirectory;
     this.settings = new AtomicReference<>(initial);
@@ -111,6 +114,16 @@ public final class NodeApiImpl implements NodeApi {
   public CompletionStage<Void> auditApiCall(String command, InstanceKey key, String user,
       String outcome) {
     return audited(command, key, user, "API " + outcome);
+  }
+
+  @Override
+  public CompletionStage<List<topology.TopologyChange>> history(topology.TopologyChange.Query query) {
+    return history.query(query);
+  }
+
+  /** How many topology history entries this node's backend holds. */
+  public CompletionStage<Long> historyCount() {
+    return history.count();
   }
 
   @Override

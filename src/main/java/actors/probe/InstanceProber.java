@@ -233,11 +233,16 @@ public final class InstanceProber {
     ProbedInstance.State s = m.state();
     if (s.instance() != null) {
       view.tell(new TopologyView.InstanceRestored(key, s.instance(), s.observedAt(), s.reachable()));
+    } else {
+      view.tell(new TopologyView.NothingRestored(key));
     }
     return Behaviors.same();
   }
 
   private Behavior<Command> onJournaled(Journaled m) {
+    if (m.what().equals("recovery")) {
+      view.tell(new TopologyView.NothingRestored(key)); // the journal did not answer in time
+    }
     if (m.reply().isError()) {
       ctx.getLog().error("journal of {} failed to record {}: {}", key, m.what(), m.reply().getError().getMessage());
     }

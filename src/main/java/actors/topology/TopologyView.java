@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -14,8 +15,12 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import actors.control.ControlState;
 import actors.detection.FailureDetector;
+import java.util.ArrayList;
 import java.util.List;
 import topology.AliasRules;
+import topology.ChangeDetector;
+import topology.ServerState;
+import topology.TopologyChange;
 import topology.AnalysisContext;
 import topology.AnalysisSettings;
 import topology.Analyzer;
@@ -35,7 +40,8 @@ import topology.TopologySnapshot;
  * {@link TopologyAssembler}, cached briefly since liveness judgements age) and runs the pure
  * {@link Analyzer} on every material change (reachability, facts) and every second, telling the
  * {@link FailureDetector} each result. Persists nothing: after a restart the probers' journals
- * tell it the last known facts, marked not re-checked.
+ * tell it the last known facts, marked not re-checked. Tells the topology history what changed
+ * about a server (topology.ChangeDetector), only when something did.
  *
  * <p>Mutable maps inside (style guide: allowed for a large view); only immutable snapshots
  * leave the actor.
@@ -47,6 +53,12 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   /** The last persisted observation of a server, from before this node started. */
   public record InstanceRestored(InstanceKey key, Instance instance, Instant observedAt,
       boolean reachableThen) implements Command {}
+
+  /**
+   * The server's journal remembers nothing (a new server), or could not be read: its prober's
+   * first probes are compared with nothing (history).
+   */
+  public record NothingRestored(InstanceKey key) implements Command {}
 
   public record InstanceProbed(InstanceKey key, ProbeResult result, Instant at) implements Command {}
 
@@ -113,21 +125,51 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   public static Behavior<Command> create(AliasRules aliasRules, AnalysisSettings analysisSettings,
       String nodeName, Clock clock, ActorRef<FailureDetector.Command> detector,
       ActorRef<ControlState.Command> control, telemetry.FleetMetrics fleet) {
+    return create(aliasRules, analysisSettings, nodeName, clock, detector, control, fleet,
+        changes -> { });
+  }
+
+  /**
+   * {@code history}: told the topology history's entries as they happen (topology.ChangeDetector
+   * on every probe and downtime change; told only when something changed).
+   */
+  public static Behavior<Command> create(AliasRules aliasRules, AnalysisSettings analysisSettings,
+      String nodeName, Clock clock, ActorRef<FailureDetector.Command> detector,
+      ActorRef<ControlState.Command> control, telemetry.FleetMetrics fleet,
+      Consumer<List<TopologyChange>> history) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, ANALYSIS_PERIOD);
       control.tell(new ControlState.Subscribe(
           ctx.messageAdapter(ControlState.Snapshot.class, ControlChanged::new)));
-      return new TopologyView(ctx, aliasRules, analysisSettings, nodeName, clock, detector, fleet);
+      return new TopologyView(ctx, aliasRules, analysisSettings, nodeName, clock, detector, fleet,
+          history);
     }));
   }
 
   private final telemetry.FleetMetrics fleet;
+  private final Consumer<List<TopologyChange>> history;
+  /**
+   * The topology history's last state of every server whose journal answered; a restored server
+   * starts from its persisted facts, so a restart records only what changed meanwhile.
+   */
+  private final Map<InstanceKey, ServerState> historyStates = new HashMap<>();
+  /**
+   * Servers probed before their journal answered (probing does not wait for it): their latest
+   * state and first probe's time, compared with the journal's answer when it comes.
+   */
+  private final Map<InstanceKey, Unsettled> unsettled = new HashMap<>();
+
+  private record Unsettled(ServerState state, Instant since) {}
+  /** The first control state after start is the starting point, not a change. */
+  private boolean controlSeen;
 
   private TopologyView(ActorContext<Command> ctx, AliasRules aliasRules,
       AnalysisSettings analysisSettings, String nodeName, Clock clock,
-      ActorRef<FailureDetector.Command> detector, telemetry.FleetMetrics fleet) {
+      ActorRef<FailureDetector.Command> detector, telemetry.FleetMetrics fleet,
+      Consumer<List<TopologyChange>> history) {
     super(ctx);
     this.fleet = fleet;
+    this.history = history;
     this.aliasRules = aliasRules;
     this.analysisSettings = analysisSettings;
     this.nodeName = nodeName;
@@ -139,6 +181,10 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(InstanceRestored.class, this::onRestored)
+        .onMessage(NothingRestored.class, m -> {
+          settle(m.key(), ServerState.neverReached(""));
+          return this;
+        })
         .onMessage(InstanceProbed.class, this::onProbed)
         .onMessage(InstanceForgotten.class, this::onForgotten)
         .onMessage(GetSnapshot.class, this::onGetSnapshot)
@@ -152,6 +198,7 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   }
 
   private Behavior<Command> onRestored(InstanceRestored m) {
+    settle(m.key(), ServerState.restored(m.instance(), m.reachableThen()));
     ObservedInstance current = observed.get(m.key());
     if (current != null && current.instance() != null) {
       return this; // a fresh probe already reached it
@@ -184,8 +231,76 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
       material = wasUp || current == null;
     }
     observed.put(m.key(), next);
+    recordHistory(m);
     changed(material);
     return this;
+  }
+
+  /** Compares the probed server with its last history state; tells only what changed. */
+  private void recordHistory(InstanceProbed m) {
+    ServerState before = historyStates.get(m.key());
+    if (before == null) {
+      // the journal has not answered yet: what this probe saw waits for its answer
+      Unsettled u = unsettled.get(m.key());
+      unsettled.put(m.key(), new Unsettled(historyState(m, u == null ? null : u.state()),
+          u == null ? m.at() : u.since()));
+      return;
+    }
+    ServerState after = historyState(m, before);
+    if (after.equals(before)) {
+      return; // the steady state: nothing to compare
+    }
+    historyStates.put(m.key(), after);
+    List<TopologyChange.Change> changes = ChangeDetector.changes(before, after);
+    if (!changes.isEmpty()) {
+      tellHistory(m.key(), after.master(), m.at(), changes);
+    }
+  }
+
+  private ServerState historyState(InstanceProbed m, ServerState previous) {
+    if (m.result() instanceof ProbeResult.Reached r) {
+      return ServerState.reached(r.instance(), previous,
+          analysisSettings.thresholds().reasonableReplicationLagSeconds());
+    }
+    String why = ((ProbeResult.Failed) m.result()).failure().message();
+    return previous == null ? ServerState.neverReached(why) : previous.unreachable(why);
+  }
+
+  /**
+   * The journal answered ({@code baseline}: what it remembers, or never reached): from now on
+   * probes are compared with it; what probes saw meanwhile is compared with it now.
+   */
+  private void settle(InstanceKey key, ServerState baseline) {
+    if (historyStates.containsKey(key)) {
+      return;
+    }
+    Unsettled u = unsettled.remove(key);
+    if (u == null) {
+      historyStates.put(key, baseline);
+      return;
+    }
+    historyStates.put(key, u.state());
+    List<TopologyChange.Change> changes = ChangeDetector.changes(baseline, u.state());
+    if (!changes.isEmpty()) {
+      tellHistory(key, u.state().master(), u.since(), changes);
+    }
+  }
+
+  private void tellHistory(InstanceKey key, InstanceKey master, Instant at,
+      List<TopologyChange.Change> changes) {
+    // the cluster as the last picture placed the server (or its master, for a new server)
+    java.util.Optional<topology.InstanceView> v = cached.instance(key);
+    if (v.isEmpty() && master.isValid()) {
+      v = cached.instance(master);
+    }
+    String cluster = v.map(topology.InstanceView::clusterName).orElse(key.displayString());
+    topology.ReplicationCluster c = cached.clusters().get(cluster);
+    String alias = c == null ? "" : c.alias();
+    List<TopologyChange> out = new ArrayList<>(changes.size());
+    for (TopologyChange.Change change : changes) {
+      out.add(TopologyChange.of(at, key, cluster, alias, change));
+    }
+    history.accept(out);
   }
 
   private void markBinlog(Instance i, Instant at) {
@@ -205,6 +320,11 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   }
 
   private Behavior<Command> onForgotten(InstanceForgotten m) {
+    unsettled.remove(m.key());
+    ServerState last = historyStates.remove(m.key());
+    if (last != null && last.known()) {
+      tellHistory(m.key(), last.master(), clock.instant(), List.of(ChangeDetector.forgotten()));
+    }
     binlogMarks.remove(m.key());
     if (observed.remove(m.key()) != null) {
       changed(true);
@@ -248,6 +368,13 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   }
 
   private Behavior<Command> onControlChanged(ControlChanged m) {
+    if (controlSeen) {
+      for (ChangeDetector.KeyedChange k : ChangeDetector.downtimes(control.downtimes(),
+          m.control().downtimes(), clock.instant())) {
+        tellHistory(k.key(), InstanceKey.NONE, k.at(), List.of(k.change()));
+      }
+    }
+    controlSeen = true;
     control = m.control();
     changed(true);
     return this;

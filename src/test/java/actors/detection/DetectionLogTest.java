@@ -92,4 +92,26 @@ class DetectionLogTest {
     assertFalse(restarted.detections().get(3).acknowledged());
     assertEquals(AnalysisCode.DeadMasterWithoutReplicas, d1.candidate().analysis().analysis());
   }
+
+  /**
+   * A detection is dated when its analysis saw the failure, not when its registration got its
+   * turn: the recovery decision made on the same analysis comes after it in the history.
+   */
+  @Test
+  void aDetectionIsDatedWhenTheAnalysisSawIt() {
+    MovingClock clock = new MovingClock(T0.plusMillis(40));
+    var kit = EventSourcedBehaviorTestKit.<DetectionLog.Command, DetectionLog.Event, DetectionLog.State>create(
+        testKit.system(), DetectionLog.create(clock));
+    Duration block = Duration.ofMinutes(60);
+    DetectionLog.Detection seen = kit.<StatusReply<Optional<DetectionLog.Detection>>>runCommand(
+        r -> new DetectionLog.Register(candidate("DeadMaster"), block, T0, r)).reply().getValue()
+        .orElseThrow();
+    assertEquals(T0, seen.detectedAt());
+    assertEquals(T0.plus(block), seen.blockedUntil());
+    // a time ahead of the log's clock is not believed
+    DetectionLog.Detection ahead = kit.<StatusReply<Optional<DetectionLog.Detection>>>runCommand(
+        r -> new DetectionLog.Register(candidate("UnreachableMaster"), block, T0.plusSeconds(5),
+            r)).reply().getValue().orElseThrow();
+    assertEquals(T0.plusMillis(40), ahead.detectedAt());
+  }
 }
