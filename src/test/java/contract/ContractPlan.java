@@ -111,6 +111,14 @@ final class ContractPlan {
 
   static List<Step> reads() {
     return List.of(
+        // orcha's own topology history (not in orchestrator): bare JSON like the other reads;
+        // the servers appeared when they were discovered, so there is at least that
+        read("history/instance/{H}/{M}").array(null, 1),
+        read("history/cluster/{A}?order=asc&limit=5").named("history/cluster/:clusterHint")
+            .array(null, 1),
+        read("decisions/cluster/{A}").object(null),
+        read("decisions/instance/{H}/{M}?window=1h").named("decisions/instance/:host/:port")
+            .object(null),
         read("instance/{H}/{M}").object(INSTANCE).check(at("/Key/Port", "{M}"))
             .check(at("/MasterKey/Port", "0")).check(at("/ClusterName", "{C}"))
             .check(at("/ReplicationDepth", "0")).check(at("/ReadOnly", "false")),

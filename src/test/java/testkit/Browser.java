@@ -38,7 +38,7 @@ public final class Browser implements AutoCloseable {
   public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
   /** The build's screenshot folder (surefire sets it from the build directory). */
-  public static final Path SCREENSHOTS = Path.of(System.getProperty("orcha.screenshots",
+  public static final Path SCREENSHOTS = Path.of(System.getProperty("orchatest.screenshots",
       "target/screenshots"));
 
   private final ChromeDriverService service;
