@@ -54,6 +54,9 @@ final class Authentication {
   static Decision decide(ApiAuth auth, HttpRequest req, Optional<String> command) {
     boolean exempt = command.isPresent() && EXEMPT.contains(command.get());
     boolean write = command.isPresent() && changesState(command.get());
+    if (write && fromAnotherSite(req)) {
+      return new Refuse();
+    }
     Optional<Caller> caller = identify(auth, req);
     if (caller.isEmpty()) {
       return exempt ? new Allow("") : new Challenge();
@@ -62,6 +65,36 @@ final class Authentication {
       return new Refuse();
     }
     return new Allow(caller.get().user());
+  }
+
+  /**
+   * A browser sent this request on behalf of another site's page. The API changes state on
+   * plain GETs (orchestrator's contract), so a page elsewhere could make a logged-in browser
+   * call e.g. graceful-master-takeover (cross-site request forgery); browsers say where a
+   * request comes from (Sec-Fetch-Site, Origin), scripts and orchestrator-client send neither,
+   * and orcha's own web UI is same-origin.
+   */
+  static boolean fromAnotherSite(HttpRequest req) {
+    Optional<String> site = req.getHeader("Sec-Fetch-Site").map(h -> h.value().trim());
+    if (site.isPresent() && (site.get().equalsIgnoreCase("cross-site")
+        || site.get().equalsIgnoreCase("same-site"))) {
+      return true;
+    }
+    Optional<String> origin = req.getHeader("Origin").map(h -> h.value().trim());
+    if (origin.isEmpty()) {
+      return false;
+    }
+    Optional<String> host = req.getHeader("Host").map(h -> h.value().trim());
+    try {
+      java.net.URI o = java.net.URI.create(origin.get());
+      if (o.getHost() == null || host.isEmpty()) {
+        return true; // "null" (a sandboxed frame, a file) or no Host to compare with
+      }
+      String authority = o.getPort() < 0 ? o.getHost() : o.getHost() + ":" + o.getPort();
+      return !authority.equalsIgnoreCase(host.get()) && !o.getHost().equalsIgnoreCase(host.get());
+    } catch (IllegalArgumentException e) {
+      return true;
+    }
   }
 
   /**

@@ -254,6 +254,23 @@ class AuthenticationTest extends ApiTestBase {
     assertEquals(200, client().get(WRITE, "X-Remote-User", "carol").status());
   }
 
+  /** Another site's page cannot make a browser change things (the API changes state on GET). */
+  @Test
+  void stateChangingCallsFromAnotherSiteAreRefused() {
+    String self = "http://127.0.0.1:" + server.port();
+    assertRefused(client().get(WRITE, "Sec-Fetch-Site", "cross-site"));
+    assertRefused(client().get(WRITE, "Sec-Fetch-Site", "same-site"));
+    assertRefused(client().get(WRITE, "Origin", "https://evil.example"));
+    assertRefused(client().get(WRITE, "Origin", "http://127.0.0.1:1"));
+    assertRefused(client().get(WRITE, "Origin", "null"));
+    assertTrue(API.calls.isEmpty(), API.calls.toString());
+    // reads may come from anywhere; orcha's own page (same origin) and typed URLs may change
+    assertTrue(client().get(READ, "Sec-Fetch-Site", "cross-site").json().isArray());
+    assertEquals(200, client().get(WRITE, "Sec-Fetch-Site", "same-origin", "Origin", self).status());
+    assertEquals(200, client().get(WRITE, "Sec-Fetch-Site", "none").status());
+    assertEquals(List.of("forget 127.0.0.1:10111", "forget 127.0.0.1:10111"), API.calls);
+  }
+
   @Test
   void theAuditNamesTheProxyUser() {
     use(auth(ApiAuth.Method.PROXY, false, List.of("*")));
