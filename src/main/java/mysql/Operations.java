@@ -536,8 +536,8 @@ public final class Operations implements AutoCloseable {
   /**
    * Ends the client sessions of a server (a demoted master: on MariaDB read_only does not stop
    * SUPER users, so their open sessions could still write). Replication threads, system threads
-   * and orcha's own sessions (its topology user: probes and operations running at the same time,
-   * which write no application data) are left alone. Value: how many sessions were killed.
+   * and this session are left alone; sessions of orcha's own account are ended too (an
+   * application may use it). Value: how many sessions were killed.
    */
   public CompletionStage<OperationResult<Long>> killClientSessions(InstanceKey key) {
     return runner.run(key, "kill-client-sessions", List.of(), r -> r.read(
@@ -549,7 +549,7 @@ public final class Operations implements AutoCloseable {
           for (Map<String, String> row : rows) {
             Map<String, String> p = ServerAnswers.caseInsensitive(row);
             long id = InstanceParser.parseLong(p.get("ID"), 0);
-            if (id > 0 && !settings.user().equals(p.get("USER"))) {
+            if (id > 0) {
               ids.add(id);
             }
           }
