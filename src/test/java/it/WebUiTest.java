@@ -49,8 +49,11 @@ import testkit.Sandbox;
  * list and the cluster page show the star; a downtime reason and a cluster alias made of HTML
  * show as text; a replica dragged onto another server replicates from it (checked on the
  * servers); a graceful takeover from the page, acknowledged from the page; kill -9 of the master
- * and the page shows the new tree and the recovery with its steps; a read-only user sees the
- * same pages without a single action. Screenshots of every step land in the build's
+ * with global recoveries disabled and the page's history says the recovery was skipped, then
+ * enabled and the page shows the new tree and the recovery with its steps; the history lists
+ * the detection, the skip, the recovery and the promotion in order and "why?" explains them
+ * with their evidence; a read-only user sees the same pages without a single action (the
+ * history's buttons, which only read, excepted). Screenshots of every step land in the build's
  * screenshots folder.
  */
 @Tag("sandbox")
@@ -287,7 +290,19 @@ class WebUiTest {
   void afterKillOfTheMasterThePageShowsTheNewTreeAndTheRecovery() {
     admin.open(BASE + "/web/#/cluster/sandbox");
     awaitTree(admin, tree(M + 1, 0, M, M + 1, M + 2, M + 1, M + 3, M + 2));
+    // first not recovered (global recoveries disabled), and the page's history says so live
+    assertEquals("OK", api("disable-global-recoveries").path("Code").asText());
     sandbox.kill(M + 1);
+    Eventually.await("the skipped recovery of DeadMaster", Duration.ofSeconds(30),
+        () -> orcha.recoveryLog().skips(), l -> l.stream().anyMatch(s ->
+            s.analysisCode().equals("DeadMaster") && s.key().port() == M + 1));
+    String skipped = historyEntry("RecoveryDecision", key(M + 1))
+        + "[data-decision='skipped'][data-analysis='DeadMaster']";
+    admin.await("the skipped recovery in the page's history", PAGE,
+        d -> !admin.all(skipped).isEmpty());
+    assertEquals("skipped: global recoveries disabled", text(admin, skipped + " .message"));
+    admin.screenshot("11-history-skipped");
+    assertEquals("OK", api("enable-global-recoveries").path("Code").asText());
 
     RecoveryLog.Recovery r = Eventually.await("the recovery of " + key(M + 1),
         Duration.ofSeconds(30), () -> orcha.recoveryLog().recoveries(),
@@ -324,11 +339,98 @@ class WebUiTest {
     assertEquals(api("audit-recovery-steps/" + r.start().uid()).size(), steps);
     String summary = admin.read(rec + " summary", WebElement::getText);
     assertTrue(summary.contains(key(M + 1) + " \u2192 " + successor), summary);
-    admin.screenshot("11-after-failover");
+    admin.screenshot("12-after-failover");
   }
 
   @Test
   @Order(6)
+  void theHistoryAndWhyExplainTheFailover() {
+    RecoveryLog.Recovery r = orcha.recoveryLog().recoveries().stream()
+        .filter(x -> x.start().failedKey().port() == M + 1).findFirst().orElseThrow();
+    String dead = key(M + 1);
+    String successor = r.resolution().successor().displayString();
+    admin.open(BASE + "/web/#/cluster/sandbox");
+
+    // the timeline, newest first: the promotion above the recovery that ran, above the skip,
+    // above the detection
+    String detection = historyEntry("Detection", dead) + "[data-analysis='DeadMaster']";
+    String skipped = historyEntry("RecoveryDecision", dead)
+        + "[data-decision='skipped'][data-analysis='DeadMaster']";
+    String ran = historyEntry("RecoveryDecision", dead)
+        + "[data-decision='ran'][data-analysis='DeadMaster'][data-uid='" + r.start().uid() + "']";
+    String promoted = historyEntry("Promoted", successor);
+    String ended = historyEntry("RecoveryEnded", dead) + "[data-uid='" + r.start().uid() + "']";
+    admin.await("the failover in the cluster's history", PAGE, d -> List.of(detection, skipped,
+        ran, promoted, ended).stream().allMatch(css -> !admin.all(css).isEmpty()));
+    List<String> rows = historyRows(admin);
+    int promotedAt = rows.indexOf("Promoted///" + successor);
+    int ranAt = rows.indexOf("RecoveryDecision/ran/DeadMaster/" + dead);
+    // the oldest skip and detection: the ones before the recovery (a later one may say "blocked")
+    int skippedAt = rows.lastIndexOf("RecoveryDecision/skipped/DeadMaster/" + dead);
+    int detectedAt = rows.lastIndexOf("Detection//DeadMaster/" + dead);
+    assertTrue(promotedAt >= 0 && promotedAt < ranAt && ranAt < skippedAt
+        && skippedAt < detectedAt, rows.toString());
+    assertTrue(admin.read(ran, e -> e.getAttribute("class")).contains("source-recovery"),
+        "a decision is highlighted");
+    assertTrue(admin.read(detection, e -> e.getAttribute("class")).contains("source-detection"),
+        "a detection is highlighted");
+    assertTrue(text(admin, ended + " .message").contains("successful, successor " + successor));
+
+    // the recovery opens its steps in place
+    click(admin, ran + " .history-steps-toggle");
+    int steps = api("audit-recovery-steps/" + r.start().uid()).size();
+    String stepsRow = "tr.history-steps[data-uid='" + r.start().uid() + "'] ol.steps li";
+    admin.await("the recovery's " + steps + " steps", PAGE, d -> admin.all(stepsRow).size() == steps);
+    assertTrue(steps >= 3, "steps: " + steps);
+    admin.screenshot("13-history-failover");
+
+    // why? at the detection: the DeadMaster decisions, first skipped, then the recovery
+    click(admin, detection + " .history-why");
+    String recovered = "of DeadMaster on " + dead + ": successful, successor " + successor;
+    admin.await("the answer to why", PAGE, d -> text(admin, "#why-summary").contains(recovered));
+    String summary = text(admin, "#why-summary");
+    assertTrue(summary.contains("DeadMaster on " + dead
+        + " not recovered: global recoveries disabled"), summary);
+    String decided = "#why-decisions tr.why-decision[data-analysis='DeadMaster'][data-key='" + dead + "']";
+    assertTrue(text(admin, decided + "[data-decision='ran'] td.outcome")
+        .equals("successful, successor " + successor));
+    assertEquals("global recoveries disabled",
+        text(admin, decided + "[data-decision='skipped'] td.reason"));
+    // and the evidence: the dead master unreachable, its replicas seen failing
+    String evidence = "#why-detections .why-detection[data-analysis='DeadMaster'][data-key='"
+        + dead + "']";
+    assertTrue(admin.all(evidence + " table.evidence tbody tr").size() >= 3,
+        "the master and its replicas");
+    assertEquals("no", text(admin, evidence + " table.evidence tr[data-key='" + dead + "'] td:nth-child(3)"));
+    assertTrue(text(admin, evidence + " tr[data-field='analysis'] td").startsWith("DeadMaster"));
+    assertFalse(text(admin, "#why").contains("[object"), "every value shown as text");
+    assertEquals("no", text(admin, evidence + " tr[data-field='last-check-valid'] td"));
+    admin.screenshot("14-why-failover");
+
+    // the same through the form: a time typed into the picker, one minute either side
+    RecoveryLog.Skip skip = orcha.recoveryLog().skips().stream()
+        .filter(s -> s.analysisCode().equals("DeadMaster") && s.key().port() == M + 1)
+        .findFirst().orElseThrow();
+    admin.driver().executeScript("document.getElementById('why-at').value = arguments[0];",
+        SECONDS.format(skip.at()));
+    new Select(admin.one("#why-window")).selectByValue("1m");
+    admin.one("#why-ask").click();
+    admin.await("the skip explained", PAGE, d -> text(admin, "#why h3").contains(
+        SECONDS.format(skip.at().minusSeconds(60)).replace('T', ' ')));
+    assertTrue(text(admin, "#why-summary").contains("DeadMaster on " + dead
+        + " not recovered: global recoveries disabled"), text(admin, "#why-summary"));
+
+    // a server's history: the dead master's detection and its downtime by the recovery
+    admin.open(BASE + "/web/#/instance/127.0.0.1/" + (M + 1));
+    admin.await("the dead master's history", PAGE, d -> !admin.all(detection).isEmpty()
+        && !admin.all(historyEntry("DowntimeBegun", dead)).isEmpty());
+    assertTrue(text(admin, historyEntry("DowntimeBegun", dead) + " .message")
+        .contains("lost-in-recovery"));
+    admin.screenshot("15-instance-history");
+  }
+
+  @Test
+  @Order(7)
   void aReadOnlyUserSeesNoActions() {
     // what the admin sees on these pages, to make the absence below mean something
     admin.open(BASE + "/web/#/cluster/sandbox");
@@ -345,9 +447,12 @@ class WebUiTest {
       ro.await("the tree and the recoveries", PAGE, d -> ro.all("g.server").size() == 3
           && ro.all(".recovery").size() >= 2);
       assertEquals("readonly (read-only)", ro.one("#who").getText());
-      assertTrue(ro.all("main button").isEmpty(), "buttons: " + ro.all("main button").size());
+      // only the history's buttons, which read
+      assertTrue(ro.all("main button:not(.reads)").isEmpty(),
+          "buttons: " + ro.all("main button:not(.reads)").size());
+      ro.await("the history", PAGE, d -> ro.all("#why-ask").size() == 1);
       assertTrue(ro.all("g.server.draggable").isEmpty());
-      ro.screenshot("12-readonly-cluster");
+      ro.screenshot("16-readonly-cluster");
 
       // dragging does nothing: no dialog, same page, same tree
       Map<String, String> before = pageTree(ro);
@@ -362,8 +467,8 @@ class WebUiTest {
       ro.await("the dead master's details", PAGE,
           d -> text(ro, "tr[data-field='downtimed'] td").equals("yes"));
       assertEquals("lost-in-recovery", text(ro, "tr[data-field='downtime-reason'] td"));
-      assertTrue(ro.all("main button").isEmpty());
-      ro.screenshot("13-readonly-instance");
+      assertTrue(ro.all("main button:not(.reads)").isEmpty());
+      ro.screenshot("17-readonly-instance");
 
       // hidden, and refused anyway
       JsonNode refused = get("end-downtime/127.0.0.1/" + (M + 1), "readonly", "whatever");
@@ -375,6 +480,37 @@ class WebUiTest {
   }
 
   // ---- helpers ---------------------------------------------------------------------------
+
+  static final java.time.format.DateTimeFormatter SECONDS = java.time.format.DateTimeFormatter
+      .ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(java.time.ZoneOffset.UTC);
+
+  /** A row of the history timeline of one kind about one server. */
+  static String historyEntry(String kind, String key) {
+    return "#history-table tr.history-entry[data-kind='" + kind + "'][data-key='" + key + "']";
+  }
+
+  /** The timeline's rows, top to bottom, as kind/decision/analysis/server. */
+  @SuppressWarnings("unchecked")
+  static List<String> historyRows(Browser b) {
+    return (List<String>) b.driver().executeScript(
+        "return Array.from(document.querySelectorAll('#history-table tr.history-entry'))"
+            + ".map(r => [r.dataset.kind, r.dataset.decision, r.dataset.analysis, r.dataset.key]"
+            + ".join('/'));");
+  }
+
+  /** Clicks an element (one redrawn just before the click is found again). */
+  static void click(Browser b, String css) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        b.one(css).click();
+        return;
+      } catch (StaleElementReferenceException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
 
   static String key(int port) {
     return "127.0.0.1:" + port;
