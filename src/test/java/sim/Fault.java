@@ -3,7 +3,7 @@ package sim;
 /** What a simulated server does wrong; {@link #NONE} is a healthy server. */
 public enum Fault {
   NONE,
-  /** not listening: connections are refused (the process is up, the port closed) */
+  /** not listening, open connections reset: a firewall rejecting the port (the model stays up) */
   REFUSE,
   /** accepts connections and never says anything, not even the greeting */
   SILENT,

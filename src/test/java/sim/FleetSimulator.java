@@ -86,6 +86,7 @@ public final class FleetSimulator implements AutoCloseable {
       }
       if (f == Fault.REFUSE) {
         unlisten(s);
+        closeConnections(s);
       } else if (!listeners.containsKey(s) && !s.dead) {
         listen(s);
       }
@@ -103,10 +104,14 @@ public final class FleetSimulator implements AutoCloseable {
     call(() -> {
       fleet.kill(s);
       unlisten(s);
-      for (Conn c : new ArrayList<>(conns.getOrDefault(s, Set.of()))) {
-        c.close();
-      }
+      closeConnections(s);
     });
+  }
+
+  private void closeConnections(SimServer s) {
+    for (Conn c : new ArrayList<>(conns.getOrDefault(s, Set.of()))) {
+      c.close();
+    }
   }
 
   public Set<String> unknownStatements() {
