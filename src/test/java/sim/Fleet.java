@@ -128,6 +128,11 @@ public final class Fleet {
     s.changing(clock.getAsLong(), () -> s.dead = true);
   }
 
+  /** Back from a kill with its configuration; a master comes back writable, as MariaDB does. */
+  synchronized void restart(SimServer s) {
+    s.changing(clock.getAsLong(), () -> s.dead = false);
+  }
+
   /** Master of {@code s} as "host:port", or "" without a channel. */
   public synchronized String masterOf(SimServer s) {
     return s.channel ? s.masterHost + ":" + s.masterPort : "";

@@ -108,6 +108,16 @@ public final class FleetSimulator implements AutoCloseable {
     });
   }
 
+  /** Starts a killed server again: it listens, its replicas reconnect, positions move on. */
+  public void restart(SimServer s) {
+    call(() -> {
+      fleet.restart(s);
+      if (!listeners.containsKey(s) && s.up()) {
+        listen(s);
+      }
+    });
+  }
+
   private void closeConnections(SimServer s) {
     for (Conn c : new ArrayList<>(conns.getOrDefault(s, Set.of()))) {
       c.close();

@@ -118,6 +118,19 @@ class SimulatorProtocolTest {
   }
 
   @Test
+  void aKilledMasterRestartsAndItsReplicasCatchUp() throws Exception {
+    sim.kill(master);
+    assertEquals(Reason.CONNECTION_REFUSED, failed(master).failure().reason());
+    long frozen = seq(reached(r1));
+    assertEquals(ThreadState.OTHER, reached(r1).replication().ioThread());
+    sim.restart(master);
+    Instance back = reached(r1);
+    assertEquals(ThreadState.RUNNING, back.replication().ioThread());
+    assertTrue(seq(back) >= frozen, "positions never go backwards");
+    assertEquals(2, reached(master).replicas().size());
+  }
+
+  @Test
   void failoverStatementsChangeTheTopology() throws Exception {
     sim.kill(master);
     assertEquals(Reason.CONNECTION_REFUSED, failed(master).failure().reason());
