@@ -174,6 +174,7 @@ class FleetOrchaTest {
     SimServer dead = byHost.get("127.77.20.1");
     List<SimServer> replicas = byHost.values().stream()
         .filter(s -> masterOf.get(s.host).equals(dead.host)).toList();
+    java.time.Instant killedAt = java.time.Instant.now();
     sim.kill(dead);
     SimServer promoted = Eventually.await("a replica promoted", Duration.ofSeconds(60),
         () -> replicas.stream().filter(s -> sim.fleet.masterOf(s).isEmpty()
@@ -185,6 +186,17 @@ class FleetOrchaTest {
     Eventually.await("orcha sees the new topology", Duration.ofSeconds(30), this::instances,
         all -> replicas.stream().filter(s -> s != promoted).allMatch(s ->
             all.get(s.host).get("MasterKey").get("Hostname").asText().equals(promoted.host)));
-    System.out.println("fleet: unmodelled statements after the failover: " + sim.unknownStatements());
+    actors.recovery.RecoveryLog.Recovery r = Eventually.await("orcha's recovery of " + dead.key(),
+        Duration.ofSeconds(30), () -> orcha.recoveryLog().recoveries().stream()
+            .filter(x -> x.start().failedKey().hostname().equals(dead.host) && x.ended())
+            .findFirst().orElse(null), x -> x != null);
+    assertEquals("DeadMaster", r.start().analysisCode(), r.toString());
+    assertTrue(r.resolution().successful(), r.toString());
+    assertEquals(promoted.host, r.resolution().successor().hostname(), r.toString());
+    long took = java.time.Duration.between(r.startedAt(), r.endedAt()).toMillis();
+    System.out.println("fleet: DeadMaster recovery started "
+        + java.time.Duration.between(killedAt, r.startedAt()).toMillis() + " ms after the kill, took "
+        + took + " ms; unmodelled statements: "
+        + sim.unknownStatements());
   }
 }
