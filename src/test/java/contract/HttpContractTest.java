@@ -1,5 +1,6 @@
 package contract;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import java.nio.file.Path;
@@ -45,6 +46,13 @@ class HttpContractTest {
 
   @TestFactory
   Stream<DynamicTest> contract() {
-    return ContractPlan.steps().stream().map(s -> dynamicTest(s.name(), () -> s.run(live.api)));
+    Stream<DynamicTest> plan = ContractPlan.steps().stream()
+        .map(s -> dynamicTest(s.name(), () -> s.run(live.api)));
+    // every step asserts its own answer (ContractCase, Checks); at the end the node that went
+    // through all of them must still be a healthy leader
+    return Stream.concat(plan, Stream.of(dynamicTest("the node is healthy after the plan", () -> {
+      assertEquals("OK", live.api.json("health").path("Code").asText());
+      assertEquals("\"OK\"", live.api.json("leader-check").toString());
+    })));
   }
 }

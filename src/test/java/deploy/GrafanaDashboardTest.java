@@ -203,7 +203,7 @@ class GrafanaDashboardTest {
 
       Map<String, String> exprs = expressions(dashboard());
       List<String> missing = Eventually.await("every queried metric in /metrics",
-          Duration.ofSeconds(20), () -> missing(exprs, scrape()), List::isEmpty);
+          Duration.ofSeconds(20), () -> missing(exprs, scrape(orcha)), List::isEmpty);
       assertEquals(List.of(), missing);
     }
   }
@@ -254,28 +254,16 @@ class GrafanaDashboardTest {
     }
   }
 
-  static final HttpClient HTTP_CLIENT = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(2)).build();
-
-  static Exposition scrape() {
-    try {
-      HttpResponse<String> r = HTTP_CLIENT.send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + HTTP + "/metrics")).timeout(Duration.ofSeconds(10))
-          .GET().build(), HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, r.statusCode(), r.body());
-      Map<String, String> types = new HashMap<>();
-      for (String line : r.body().split("\n")) {
-        if (line.startsWith("# TYPE ")) {
-          String[] parts = line.split(" ");
-          types.put(parts[2], parts[3]);
-        }
+  static Exposition scrape(OrchaFixture orcha) {
+    HttpResponse<String> r = orcha.metrics();
+    assertEquals(200, r.statusCode(), r.body());
+    Map<String, String> types = new HashMap<>();
+    for (String line : r.body().split("\n")) {
+      if (line.startsWith("# TYPE ")) {
+        String[] parts = line.split(" ");
+        types.put(parts[2], parts[3]);
       }
-      return new Exposition(Scrape.parse(r.body()), types);
-    } catch (IOException e) {
-      throw new IllegalStateException("GET /metrics: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
+    return new Exposition(Scrape.parse(r.body()), types);
   }
 }

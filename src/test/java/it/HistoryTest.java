@@ -76,21 +76,8 @@ class HistoryTest {
     }
   }
 
-  static final HttpClient HTTP_CLIENT = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(2)).build();
-
   static Scrape scrape() {
-    try {
-      HttpResponse<String> r = HTTP_CLIENT.send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + HTTP + "/metrics")).timeout(Duration.ofSeconds(10))
-          .GET().build(), HttpResponse.BodyHandlers.ofString());
-      return Scrape.parse(r.body());
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("GET /metrics: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Scrape.parse(orcha.metrics().body());
   }
 
   static long rows() {

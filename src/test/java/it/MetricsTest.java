@@ -68,23 +68,11 @@ class MetricsTest {
     }
   }
 
-  static final HttpClient HTTP_CLIENT = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(2)).build();
-
   static Scrape scrape() {
-    try {
-      HttpResponse<String> r = HTTP_CLIENT.send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + HTTP + "/metrics")).timeout(Duration.ofSeconds(10))
-          .GET().build(), HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, r.statusCode(), r.body());
-      assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
-      return Scrape.parse(r.body());
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("GET /metrics: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    HttpResponse<String> r = orcha.metrics();
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+    return Scrape.parse(r.body());
   }
 
   static double probes(Scrape m) {

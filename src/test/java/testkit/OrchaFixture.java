@@ -109,12 +109,20 @@ public final class OrchaFixture implements AutoCloseable {
 
   /** GET {api}/{path}; the raw answer. */
   public HttpResponse<String> raw(String path) {
+    return send(URI.create(apiUrl() + "/" + path), path);
+  }
+
+  /** GET {prefix}/metrics (outside the API): the raw Prometheus answer. */
+  public HttpResponse<String> metrics() {
+    return send(URI.create(apiUrl().replaceFirst("/api/?$", "") + "/metrics"), "/metrics");
+  }
+
+  private HttpResponse<String> send(URI uri, String what) {
     try {
-      HttpRequest req = HttpRequest.newBuilder(URI.create(apiUrl() + "/" + path))
-          .timeout(Duration.ofSeconds(30)).GET().build();
+      HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build();
       return client().send(req, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new IllegalStateException("GET " + path + ": " + e.getMessage(), e);
+      throw new IllegalStateException("GET " + what + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
