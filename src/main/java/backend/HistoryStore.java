@@ -57,7 +57,7 @@ public final class HistoryStore {
     if (rows.isEmpty()) {
       return;
     }
-    observer.timed(WriteObserver.HISTORY, () -> insert(rows));
+    observer.timed(WriteObserver.HISTORY, rows.size(), () -> insert(rows));
   }
 
   private Integer insert(List<Row> rows) {

@@ -32,10 +32,19 @@ public class MeteredJournal extends JdbcAsyncWriteJournal {
       return super.asyncWriteMessages(messages);
     }
     long start = System.nanoTime();
+    long events = 0;
+    var it = messages.iterator();
+    while (it.hasNext()) {
+      events += it.next().size();
+    }
+    long rows = events;
     Future<Seq<Try<BoxedUnit>>> written = super.asyncWriteMessages(messages);
     written.onComplete(result -> {
       observer.written(WriteObserver.JOURNAL, Duration.ofNanos(System.nanoTime() - start),
           result.isSuccess());
+      if (result.isSuccess()) {
+        observer.rows(WriteObserver.JOURNAL, rows);
+      }
       return BoxedUnit.UNIT;
     }, context().dispatcher());
     return written;

@@ -59,6 +59,7 @@ public final class PersistenceConfig {
     m.put("pekko.persistence.snapshot-store.auto-start-snapshot-stores", List.of(SNAPSHOT_PLUGIN));
     // the plugin's own journal, timing its writes for the node's metrics (backend.MeteredJournal)
     m.put(JOURNAL_PLUGIN + ".class", MeteredJournal.class.getName());
+    m.put(SNAPSHOT_PLUGIN + ".class", MeteredSnapshotStore.class.getName());
     m.put(JOURNAL_PLUGIN + ".use-shared-db", SHARED_DB);
     m.put(SNAPSHOT_PLUGIN + ".use-shared-db", SHARED_DB);
     m.put(READ_JOURNAL_PLUGIN + ".use-shared-db", SHARED_DB);

@@ -17,18 +17,33 @@ public interface WriteObserver {
   String HEARTBEAT = "heartbeat";
   /** Topology history entries ({@link HistoryStore#append}, {@link HistoryStore#purge}). */
   String HISTORY = "history";
+  /** Snapshots of event-sourced actors ({@link MeteredSnapshotStore}). */
+  String SNAPSHOT = "snapshot";
 
   void written(String store, Duration took, boolean ok);
 
+  /**
+   * {@code rows} rows were written to {@code store} (a journal batch counts its events): what
+   * the scale benchmark reads as "backend rows written per second".
+   */
+  default void rows(String store, long rows) {
+  }
+
   WriteObserver NONE = (store, took, ok) -> { };
 
-  /** Runs a write and tells this observer; the write's result or failure is passed on. */
+  /** Runs a write of one row and tells this observer; the write's result or failure is passed on. */
   default <T> T timed(String store, java.util.function.Supplier<T> write) {
+    return timed(store, 1, write);
+  }
+
+  /** Runs a write of {@code rows} rows and tells this observer (rows counted when it succeeds). */
+  default <T> T timed(String store, long rows, java.util.function.Supplier<T> write) {
     long start = System.nanoTime();
     boolean ok = false;
     try {
       T result = write.get();
       ok = true;
+      rows(store, rows);
       return result;
     } finally {
       written(store, Duration.ofNanos(System.nanoTime() - start), ok);

@@ -21,7 +21,9 @@ import topology.ObservedInstance;
  *       instead);
  *   <li>{@code orcha_servers_stale{over="10s|60s|300s"}}: servers not reached within that long
  *       (never-reached ones included) — the age distribution at a few fixed points;
- *   <li>{@code orcha_replication_lag_max_seconds}: the largest lag among replicas now.
+ *   <li>{@code orcha_replication_lag_max_seconds}: the largest lag among replicas now;
+ *   <li>{@code orcha_topology_work_duration_seconds{step="assembly|analysis"}}: how long the
+ *       view takes to assemble the fleet's picture and to analyse it (what grows with the fleet).
  * </ul>
  *
  * No label names a server or a cluster: the series stay the same for 10,000 servers.
@@ -79,6 +81,8 @@ public final class FleetMetrics {
   }
 
   private volatile Summary summary = Summary.EMPTY;
+  private final io.micrometer.core.instrument.Timer assembly;
+  private final io.micrometer.core.instrument.Timer analysis;
 
   /** A summary nobody reads (tests, tools). */
   public static FleetMetrics unreported() {
@@ -115,6 +119,26 @@ public final class FleetMetrics {
         .baseUnit("seconds")
         .strongReference(true)
         .register(registry);
+    assembly = work(registry, "assembly");
+    analysis = work(registry, "analysis");
+  }
+
+  private static io.micrometer.core.instrument.Timer work(MeterRegistry registry, String step) {
+    return io.micrometer.core.instrument.Timer.builder("orcha.topology.work.duration")
+        .description("Assembling the fleet's picture and analysing it, in the topology view")
+        .tag("step", step)
+        .serviceLevelObjectives(Buckets.MESSAGE)
+        .register(registry);
+  }
+
+  /** The view assembled the fleet's picture in {@code nanos}. */
+  public void assembled(long nanos) {
+    assembly.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** The view analysed the fleet's picture in {@code nanos}. */
+  public void analyzed(long nanos) {
+    analysis.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   /** Replaces what the gauges show. */

@@ -35,6 +35,14 @@ public record MariaDbGtidPosition(List<Gtid> entries) {
   private static final Comparator<Gtid> ORDER = Comparator.comparingLong(Gtid::domainId)
       .thenComparingLong(Gtid::serverId).thenComparingLong(Gtid::sequence);
   private static final Pattern GTID = Pattern.compile("(\\d+)-(\\d+)-(\\d+)");
+  private static final Pattern BLANKS = Pattern.compile("\\s+");
+  /**
+   * Positions already parsed, by their text: the topology is assembled (and errant GTIDs judged)
+   * far more often than a server's position text changes, and parsing was a large share of the
+   * assembly of a big fleet. Weak keys: an entry lives as long as some Instance holds its text.
+   */
+  private static final java.util.Map<String, MariaDbGtidPosition> PARSED =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
   // after ORDER: the constructor sorts with it
   public static final MariaDbGtidPosition EMPTY = new MariaDbGtidPosition(List.of());
@@ -53,8 +61,18 @@ public record MariaDbGtidPosition(List<Gtid> entries) {
     if (text == null || text.isBlank()) {
       return EMPTY;
     }
+    MariaDbGtidPosition known = PARSED.get(text);
+    if (known != null) {
+      return known;
+    }
+    MariaDbGtidPosition parsed = parseText(text);
+    PARSED.put(text, parsed);
+    return parsed;
+  }
+
+  private static MariaDbGtidPosition parseText(String text) {
     List<Gtid> out = new ArrayList<>();
-    for (String part : text.replaceAll("\\s+", "").split(",", -1)) {
+    for (String part : BLANKS.matcher(text).replaceAll("").split(",", -1)) {
       if (part.isEmpty()) {
         continue;
       }

@@ -7,7 +7,11 @@ import java.io.IOException;
  * and memory apart from the simulator's: {@code java -cp target/test-classes:target/classes:<deps>
  * sim.FleetMain SERVERS PORT [FIRST]} serves SERVERS/10 clusters of a master and 9 replicas at
  * 127.78.x.y:PORT, server i at {@link SimulatorScaleTest#address}(FIRST + i), until stdin closes
- * or the process is killed. FIRST lets several processes share a fleet: each listener and each
+ * or the process is killed. Commands on stdin, one per line, for benchmarks: {@code kill HOST}
+ * (a kill -9 of that server), {@code churn N} (N replicas, taken in turn, have their
+ * replication broken with a duplicate-key error, or mended when the last churn broke them),
+ * {@code mend} (every broken replica replicates again), {@code queries} (prints
+ * {@code queries Q connections C}: statements answered so far, connections open). FIRST lets several processes share a fleet: each listener and each
  * accepted connection is a file descriptor, and this machine's hard limit is 20,000 per process,
  * so 10,000 servers with a connection each need two simulator processes of 5,000.
  */
@@ -42,8 +46,59 @@ public final class FleetMain {
       System.out.println("fleet: " + sim.listening() + " servers listening on port " + port
           + " from " + SimulatorScaleTest.address(first) + ", masters at 127.78.x.y with y-1"
           + " divisible by 10; close stdin to stop");
-      while (System.in.read() >= 0) {
-        // wait for the end of stdin
+      var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+          java.nio.charset.StandardCharsets.UTF_8));
+      Commands commands = new Commands(sim, port);
+      for (String line; (line = in.readLine()) != null; ) {
+        try {
+          commands.run(line.trim().split("\\s+"));
+        } catch (RuntimeException e) {
+          System.out.println("error: " + line + ": " + e.getMessage());
+        }
+        System.out.flush();
+      }
+    }
+  }
+
+  /** The stdin commands; churn takes the replicas in turn. */
+  private static final class Commands {
+    private final FleetSimulator sim;
+    private final int port;
+    private final java.util.List<SimServer> replicas;
+    private final java.util.Set<SimServer> broken = new java.util.HashSet<>();
+    private int next;
+
+    Commands(FleetSimulator sim, int port) {
+      this.sim = sim;
+      this.port = port;
+      this.replicas = sim.fleet.servers().stream().filter(x -> (x.serverId - 1) % 10 != 0)
+          .toList();
+    }
+
+    void run(String[] w) {
+      switch (w[0]) {
+        case "kill" -> sim.kill(sim.fleet.server(w[1], port));
+        case "churn" -> churn(Integer.parseInt(w[1]));
+        case "mend" -> {
+          broken.forEach(r -> sim.fleet.breakReplication(r, 0, ""));
+          broken.clear();
+        }
+        case "queries" -> System.out.println("queries " + sim.queries() + " connections "
+            + sim.openConnections());
+        case "" -> { }
+        default -> System.out.println("unknown command: " + String.join(" ", w));
+      }
+    }
+
+    private void churn(int n) {
+      for (; n > 0; n--, next = (next + 1) % replicas.size()) {
+        SimServer r = replicas.get(next);
+        if (broken.remove(r)) {
+          sim.fleet.breakReplication(r, 0, "");
+        } else {
+          broken.add(r);
+          sim.fleet.breakReplication(r, 1062, "Duplicate entry '1' for key 'PRIMARY'");
+        }
       }
     }
   }

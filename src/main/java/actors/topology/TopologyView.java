@@ -92,6 +92,20 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   /** Analyse every second even when nothing changed: time alone turns checks invalid. */
   private enum Tick implements Command { INSTANCE }
 
+  /** The pause after the last assembly is over: answer the requests parked meanwhile. */
+  private enum Unpark implements Command { INSTANCE }
+
+  /**
+   * After an assembly or analysis that took t, the next one (on a material change or a request
+   * that needs a fresh picture) waits until GAP_RATIO x t has passed: with a fleet of thousands
+   * of servers changing all at once (first discovery, a flood of discover calls), this bounds
+   * the view's share of a core to 1 / (1 + GAP_RATIO) and lets one assembly answer many
+   * requests, instead of one assembly per probe result or per request (quadratic). With a small
+   * fleet t is a millisecond or less and nothing waits noticeably; the once-a-second analysis is
+   * never delayed.
+   */
+  static final int GAP_RATIO = 3;
+
   /** Snapshots are reused for this long when nothing changed (liveness ages meanwhile). */
   private static final Duration SNAPSHOT_REUSE = Duration.ofMillis(250);
 
@@ -141,8 +155,8 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, ANALYSIS_PERIOD);
       control.tell(new ControlState.Subscribe(
           ctx.messageAdapter(ControlState.Snapshot.class, ControlChanged::new)));
-      return new TopologyView(ctx, aliasRules, analysisSettings, nodeName, clock, detector, fleet,
-          history);
+      return new TopologyView(ctx, timers, aliasRules, analysisSettings, nodeName, clock, detector,
+          fleet, history);
     }));
   }
 
@@ -163,11 +177,20 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   /** The first control state after start is the starting point, not a change. */
   private boolean controlSeen;
 
-  private TopologyView(ActorContext<Command> ctx, AliasRules aliasRules,
+  private final org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers;
+  /** System.nanoTime() before which no assembly or analysis starts unless it must (GAP_RATIO). */
+  private long quietUntil = System.nanoTime();
+  /** Requests that needed a fresh picture while the view was quiet; answered on Unpark. */
+  private final List<Command> parked = new ArrayList<>();
+  private boolean unparking;
+
+  private TopologyView(ActorContext<Command> ctx,
+      org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers, AliasRules aliasRules,
       AnalysisSettings analysisSettings, String nodeName, Clock clock,
       ActorRef<FailureDetector.Command> detector, telemetry.FleetMetrics fleet,
       Consumer<List<TopologyChange>> history) {
     super(ctx);
+    this.timers = timers;
     this.fleet = fleet;
     this.history = history;
     this.aliasRules = aliasRules;
@@ -192,8 +215,9 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
         .onMessage(GetEntry.class, this::onGetEntry)
         .onMessage(UpdateRules.class, this::onUpdateRules)
         .onMessage(ControlChanged.class, this::onControlChanged)
-        .onMessage(Analyze.class, m -> analyzeNow())
+        .onMessage(Analyze.class, m -> onAnalyze())
         .onMessage(Tick.class, m -> onTick())
+        .onMessage(Unpark.class, m -> onUnpark())
         .build();
   }
 
@@ -333,6 +357,9 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   }
 
   private Behavior<Command> onGetSnapshot(GetSnapshot m) {
+    if (snapshotStale() && park(m)) {
+      return this;
+    }
     m.replyTo().tell(snapshot());
     return this;
   }
@@ -341,13 +368,53 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
     Instant now = clock.instant();
     if (lastAnalysis == null || dirty
         || Duration.between(lastAnalysis.at(), now).compareTo(SNAPSHOT_REUSE) >= 0) {
+      if (park(m)) {
+        return this;
+      }
       analyze();
     }
     m.replyTo().tell(lastAnalysis);
     return this;
   }
 
+  /**
+   * Parks a request that needs a fresh assembly while the view is quiet (GAP_RATIO); true when
+   * parked. The first request parked sets the timer that answers them all.
+   */
+  private boolean park(Command request) {
+    long wait = quietUntil - System.nanoTime();
+    if (wait <= 0 || unparking) {
+      return false;
+    }
+    if (parked.isEmpty()) {
+      timers.startSingleTimer(Unpark.INSTANCE, Duration.ofNanos(wait));
+    }
+    parked.add(request);
+    return true;
+  }
+
+  private Behavior<Command> onUnpark() {
+    // the parked requests waited long enough: the first builds, the others share its result
+    List<Command> requests = List.copyOf(parked);
+    parked.clear();
+    unparking = true;
+    for (Command c : requests) {
+      if (c instanceof GetSnapshot g) {
+        onGetSnapshot(g);
+      } else if (c instanceof GetAnalysis g) {
+        onGetAnalysis(g);
+      } else if (c instanceof GetEntry g) {
+        onGetEntry(g);
+      }
+    }
+    unparking = false;
+    return this;
+  }
+
   private Behavior<Command> onGetEntry(GetEntry m) {
+    if (snapshotStale() && park(m)) {
+      return this;
+    }
     TopologySnapshot s = snapshot();
     m.replyTo().tell(Analyzer.entry(s, context(s), m.key()));
     return this;
@@ -386,7 +453,18 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
     return analyzeNow();
   }
 
+  /** A material change: analysed now, or when the view's quiet time is over (GAP_RATIO). */
+  private Behavior<Command> onAnalyze() {
+    long wait = quietUntil - System.nanoTime();
+    if (wait > 0) {
+      timers.startSingleTimer(Analyze.INSTANCE, Analyze.INSTANCE, Duration.ofNanos(wait));
+      return this;
+    }
+    return analyzeNow();
+  }
+
   private Behavior<Command> analyzeNow() {
+    timers.cancel(Analyze.INSTANCE);
     analysisPending = false;
     analyze();
     detector.tell(new FailureDetector.Analyzed(lastAnalysis));
@@ -396,6 +474,7 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   private void analyze() {
     TopologySnapshot s = snapshot();
     AnalysisContext context = context(s);
+    long start = System.nanoTime();
     try {
       lastAnalysis = new AnalysisResult(s, Analyzer.analyze(s, context), s.builtAt());
     } catch (RuntimeException e) {
@@ -403,18 +482,36 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
       getContext().getLog().error("replication analysis failed", e);
       lastAnalysis = new AnalysisResult(s, List.of(), s.builtAt());
     }
+    fleet.analyzed(quiet(start));
+  }
+
+  /**
+   * Work that started at {@code start} just ended: quiet for GAP_RATIO times as long. Returns
+   * how long it took.
+   */
+  private long quiet(long start) {
+    long end = System.nanoTime();
+    quietUntil = Math.max(quietUntil, end + GAP_RATIO * (end - start));
+    return end - start;
+  }
+
+  private boolean snapshotStale() {
+    Instant now = clock.instant();
+    return dirty || Duration.between(cached.builtAt(), now).compareTo(SNAPSHOT_REUSE) >= 0
+        || now.isBefore(cached.builtAt());
   }
 
   private TopologySnapshot snapshot() {
     Instant now = clock.instant();
-    if (dirty || Duration.between(cached.builtAt(), now).compareTo(SNAPSHOT_REUSE) >= 0
-        || now.isBefore(cached.builtAt())) {
+    if (snapshotStale()) {
+      long start = System.nanoTime();
       AliasRules rules = control.clusterAliases().isEmpty() ? aliasRules
           : new AliasRules(aliasRules.clusterNameToAlias(), control.clusterAliases());
       cached = TopologyAssembler.assemble(observed.values(), previousClusterNames, rules,
           analysisSettings.thresholds(), control.downtimes(), control.activeCandidates(now), now);
       previousClusterNames = Set.copyOf(cached.clusters().keySet());
       dirty = false;
+      fleet.assembled(quiet(start));
     }
     return cached;
   }

@@ -1,0 +1,382 @@
+package sim;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import testkit.Eventually;
+import testkit.Scrape;
+
+/**
+ * Issue 9's scale benchmark: one orcha node in its own JVM (SQLite backend) probing 1,000 to
+ * 10,000 simulated servers (sim.FleetMain processes, 5,000 servers each: the file-descriptor
+ * limit) at 5 s and 1 s polling, on this machine with the simulator beside it. For each size and
+ * interval: time until every server is reachable after discovering the masters; over a steady
+ * window, probes per second achieved against wanted, orcha's CPU (from /proc), live heap after a
+ * full GC and RSS, backend rows written per second (orcha_backend_rows_written_total), the
+ * probes' p99 latency (histogram buckets); the same rows per second while 1 % of the servers
+ * change state every second; and how long after a master's kill -9 the DeadMaster analysis
+ * names it. Writes bench/results/fleet-scale.md. {@code -Dfleet.scale=1000@5,2000@1} picks rows.
+ */
+@Tag("bench")
+class FleetScaleBench {
+
+  static final int SIM_PORT = 11383;
+  static final int HTTP_PORT = 11381;
+  static final int PER_SIMULATOR = 5000;
+  static final Duration STEADY = Duration.ofSeconds(30);
+  static final Duration CHURN = Duration.ofSeconds(30);
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final long TICKS = 100; // USER_HZ on Linux
+
+  @TempDir
+  Path tmp;
+
+  private final HttpClient http = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  record Row(int servers, int poll, double discoverySeconds, double wanted, double achieved,
+      double failedPerSecond, double cpuPercent, double simCpuPercent, long liveHeapMiB,
+      long rssMiB, double rowsSteady, double rowsChurn, int churnPerSecond, String p99,
+      double detectSeconds, long connections, int threads, double assemblyMs, double analysisMs) {}
+
+  @Test
+  void scale() throws Exception {
+    String spec = System.getProperty("fleet.scale", "1000@5,5000@5,10000@5,1000@1,2000@1,5000@1");
+    List<Row> rows = new ArrayList<>();
+    for (String one : spec.split(",")) {
+      String[] p = one.trim().split("@");
+      Row r = run(Integer.parseInt(p[0]), Integer.parseInt(p[1]));
+      System.out.println("fleet scale: " + r);
+      rows.add(r);
+      write(rows);
+    }
+  }
+
+  private Row run(int servers, int poll) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve(servers + "-" + poll));
+    List<Process> sims = new ArrayList<>();
+    Process orcha = null;
+    try {
+      for (int first = 0; first < servers; first += PER_SIMULATOR) {
+        sims.add(simulator(Math.min(PER_SIMULATOR, servers - first), first, dir));
+      }
+      orcha = orcha(servers, poll, dir);
+      String base = "http://127.0.0.1:" + HTTP_PORT + "/api/";
+      Eventually.await("orcha answers", Duration.ofSeconds(60), () -> status(base + "health"),
+          s -> s == 200);
+      long t0 = System.nanoTime();
+      discoverMasters(base, servers);
+      Eventually.await(servers + " reachable", Duration.ofSeconds(900), this::metrics,
+          m -> m.value("orcha_servers", "state", "reachable") == servers);
+      double discovery = (System.nanoTime() - t0) / 1e9;
+      pause(Duration.ofSeconds(Math.max(10, 2L * poll))); // let the first round's work settle
+
+      Sample a = sample(orcha, sims);
+      pause(STEADY);
+      Sample b = sample(orcha, sims);
+      long live = liveHeapMiB(orcha);
+      long rss = rssMiB(orcha);
+
+      int churn = Math.max(1, servers / 100);
+      Sample c = sample(orcha, sims);
+      long end = System.nanoTime() + CHURN.toNanos();
+      while (System.nanoTime() < end) {
+        command(sims.get(0), "churn " + churn);
+        pause(Duration.ofSeconds(1));
+      }
+      Sample d = sample(orcha, sims);
+      command(sims.get(0), "mend");
+      Eventually.await("replication mended", Duration.ofSeconds(120), this::analysis,
+          x -> x.size() == 0);
+
+      String master = SimulatorScaleTest.address(0);
+      long killed = System.nanoTime();
+      command(sims.get(0), "kill " + master);
+      Eventually.await("DeadMaster on " + master, Duration.ofSeconds(60), this::analysis,
+          x -> x.findValues("Analysis").stream().anyMatch(v -> v.asText().equals("DeadMaster")));
+      double detect = (System.nanoTime() - killed) / 1e9;
+
+      double secs = (b.nanos - a.nanos) / 1e9;
+      double churnSecs = (d.nanos - c.nanos) / 1e9;
+      return new Row(servers, poll, discovery, servers / (double) poll,
+          (b.probes - a.probes) / secs, (b.failed - a.failed) / secs,
+          100.0 * (b.cpuTicks - a.cpuTicks) / TICKS / secs,
+          100.0 * (b.simTicks - a.simTicks) / TICKS / secs, live, rss,
+          (b.rows - a.rows) / secs, (d.rows - c.rows) / churnSecs, churn, p99(a.buckets, b.buckets),
+          detect, b.connections, b.threads, mean(a.work, b.work, 0), mean(a.work, b.work, 2));
+    } finally {
+      if (orcha != null) {
+        stop(orcha);
+      }
+      sims.forEach(FleetScaleBench::stop);
+    }
+  }
+
+  private Process simulator(int servers, int first, Path dir) throws Exception {
+    Process p = new ProcessBuilder(java(), "-Xmx768m", "-cp", System.getProperty("java.class.path"),
+        FleetMain.class.getName(), String.valueOf(servers), String.valueOf(SIM_PORT),
+        String.valueOf(first))
+        .redirectError(dir.resolve("sim-" + first + ".err").toFile()).start();
+    String line = reader(p).readLine();
+    assertTrue(line != null && line.startsWith("fleet: " + servers + " servers listening"),
+        "simulator " + first + " started: " + line);
+    return p;
+  }
+
+  private Process orcha(int servers, int poll, Path dir) throws IOException {
+    Path conf = dir.resolve("orcha.conf");
+    Files.writeString(conf, """
+        orcha.http.listen-address = "127.0.0.1:%d"
+        orcha.cluster.bind = "127.0.0.1:0"
+        orcha.backend.sqlite-file = "%s"
+        orcha.discovery.poll-interval = %ds
+        orcha.mysql.topology-user = orcha
+        orcha.mysql.topology-password = orcha
+        pekko.loglevel = WARNING
+        """.formatted(HTTP_PORT, dir.resolve("orcha.db"), poll));
+    List<String> cmd = new ArrayList<>(List.of(java(), "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-Xmx1g"));
+    if (Boolean.getBoolean("fleet.jfr")) {
+      cmd.add("-XX:StartFlightRecording=filename=" + Path.of("target", "fleet-" + servers + "-"
+          + poll + ".jfr").toAbsolutePath() + ",settings=profile");
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "orcha.Main", "--config",
+        conf.toString()));
+    return new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("orcha.log").toFile()).start();
+  }
+
+  /** Discovers every master (at most 8 requests at once); their replicas are crawled. */
+  private void discoverMasters(String base, int servers) throws Exception {
+    Semaphore inFlight = new Semaphore(8);
+    List<CompletableFuture<?>> all = new ArrayList<>();
+    for (int i = 0; i < servers; i += 10) {
+      inFlight.acquire();
+      String url = base + "discover/" + SimulatorScaleTest.address(i) + "/" + SIM_PORT;
+      all.add(http.sendAsync(get(url), HttpResponse.BodyHandlers.ofString())
+          .whenComplete((r, e) -> inFlight.release())
+          .thenAccept(r -> {
+            if (r.statusCode() != 200) {
+              throw new IllegalStateException(url + ": " + r.statusCode() + " " + r.body());
+            }
+          }));
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+  }
+
+  /** One reading of the counters that are compared over a window. */
+  private record Sample(long nanos, double probes, double failed, double rows, long cpuTicks,
+      long simTicks, Map<Double, Double> buckets, long connections, int threads,
+      double[] work) {}
+
+  private Sample sample(Process orcha, List<Process> sims) throws Exception {
+    Scrape m = metrics();
+    Map<Double, Double> buckets = new TreeMap<>();
+    for (Scrape.Sample s : m.find("orcha_probe_duration_seconds_bucket", "result", "reached")) {
+      String le = s.labels().get("le");
+      buckets.put(le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le), s.value());
+    }
+    long simTicks = 0;
+    for (Process p : sims) {
+      simTicks += cpuTicks(p.pid());
+    }
+    long connections = 0;
+    for (Process p : sims) {
+      String answer = command(p, "queries");
+      connections += Long.parseLong(answer.replaceAll(".*connections (\\d+).*", "$1"));
+    }
+    return new Sample(System.nanoTime(), m.value("orcha_probe_duration_seconds_count"),
+        m.value("orcha_probe_duration_seconds_count", "result", "failed"),
+        m.value("orcha_backend_rows_written_total"), cpuTicks(orcha.pid()), simTicks, buckets,
+        connections, (int) m.value("jvm_threads_live_threads"), new double[] {
+            m.value("orcha_topology_work_duration_seconds_sum", "step", "assembly"),
+            m.value("orcha_topology_work_duration_seconds_count", "step", "assembly"),
+            m.value("orcha_topology_work_duration_seconds_sum", "step", "analysis"),
+            m.value("orcha_topology_work_duration_seconds_count", "step", "analysis")});
+  }
+
+  /** Mean milliseconds of a timer over the window: its sum at {@code i}, count at i + 1. */
+  private static double mean(double[] before, double[] after, int i) {
+    double n = after[i + 1] - before[i + 1];
+    return n == 0 ? 0 : 1000 * (after[i] - before[i]) / n;
+  }
+
+  /** The upper bound of the bucket holding the 99th percentile of the window's probes. */
+  private static String p99(Map<Double, Double> before, Map<Double, Double> after) {
+    double total = after.getOrDefault(Double.POSITIVE_INFINITY, 0.0)
+        - before.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
+    for (Map.Entry<Double, Double> e : after.entrySet()) {
+      double n = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+      if (n >= 0.99 * total) {
+        return e.getKey().isInfinite() ? "> 5 s" : "≤ " + fmt(e.getKey() * 1000) + " ms";
+      }
+    }
+    return "?";
+  }
+
+  private static long cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+  }
+
+  private static long rssMiB(Process p) throws IOException {
+    for (String l : Files.readAllLines(Path.of("/proc", String.valueOf(p.pid()), "status"))) {
+      if (l.startsWith("VmRSS:")) {
+        return Long.parseLong(l.replaceAll("\\D", "")) >> 10;
+      }
+    }
+    return -1;
+  }
+
+  /** Heap in use right after a full GC (jcmd GC.run): what the node really keeps. */
+  private long liveHeapMiB(Process p) throws Exception {
+    Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        String.valueOf(p.pid()), "GC.run").redirectErrorStream(true).start();
+    gc.getInputStream().readAllBytes();
+    gc.waitFor(60, TimeUnit.SECONDS);
+    return (long) metrics().value("jvm_memory_used_bytes", "area", "heap") >> 20;
+  }
+
+  private String command(Process sim, String line) throws IOException {
+    PrintWriter w = new PrintWriter(sim.getOutputStream(), true, StandardCharsets.UTF_8);
+    w.println(line);
+    if (!line.startsWith("queries")) {
+      w.println("queries"); // every command is answered after it was done: wait for it
+    }
+    return reader(sim).readLine();
+  }
+
+  private final Map<Long, BufferedReader> readers = new java.util.HashMap<>();
+
+  private BufferedReader reader(Process p) {
+    return readers.computeIfAbsent(p.pid(), k -> new BufferedReader(
+        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+  }
+
+  private Scrape metrics() {
+    return Scrape.parse(body("http://127.0.0.1:" + HTTP_PORT + "/metrics"));
+  }
+
+  private JsonNode analysis() {
+    try {
+      JsonNode n = JSON.readTree(body("http://127.0.0.1:" + HTTP_PORT + "/api/replication-analysis"));
+      return n.has("Details") ? n.get("Details") : n;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private String body(String url) {
+    try {
+      return http.send(get(url), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private int status(String url) {
+    try {
+      return http.send(get(url), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private static HttpRequest get(String url) {
+    return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).build();
+  }
+
+  private static void stop(Process p) {
+    p.destroy();
+    try {
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** A measurement window, not a wait for a condition. */
+  private static void pause(Duration d) throws InterruptedException {
+    Thread.sleep(d.toMillis());
+  }
+
+  private static String fmt(double v) {
+    return v >= 100 ? String.format("%.0f", v) : v >= 10 ? String.format("%.1f", v)
+        : String.format("%.2f", v);
+  }
+
+  private static void write(List<Row> rows) throws IOException {
+    StringBuilder md = new StringBuilder();
+    md.append("# Fleet scale: one orcha node, SQLite, simulated servers\n\n")
+        .append("Measured ").append(LocalDate.now()).append(" by `sim.FleetScaleBench` (`bin/bench")
+        .append(" FleetScaleBench`, `-Dfleet.scale=` picks the rows) on this 2-core machine: one")
+        .append(" orcha node in its own JVM (-Xmx1g, embedded SQLite), the simulated fleet in")
+        .append(" `sim.FleetMain` JVMs beside it (5,000 servers each; clusters of a master and 9")
+        .append(" replicas, each server at its own 127.78.x.y address, MariaDB 10.11 answers,")
+        .append(" GTIDs advancing). Steady window ").append(STEADY.toSeconds())
+        .append(" s after every server was reachable; churn: 1 % of the servers have their")
+        .append(" replication broken or mended every second for ").append(CHURN.toSeconds())
+        .append(" s. CPU % is of one core (200 % = the whole machine). Live heap: heap in use")
+        .append(" right after a full GC. Rows: orcha_backend_rows_written_total (journal")
+        .append(" events, snapshots, history, audit, heartbeat). p99: upper bound of the")
+        .append(" histogram bucket. DeadMaster: from the kill -9 of a master to the analysis")
+        .append(" naming it. Assembly / analysis: mean time the topology view takes to assemble")
+        .append(" the fleet's picture / analyse it (orcha_topology_work_duration_seconds).\n\n")
+        .append("| servers | poll | probes/s wanted | achieved | failed/s | orcha CPU | CPU per")
+        .append(" probe | simulator CPU | live heap | RSS | rows/s steady | rows/s churn (changes/s)")
+        .append(" | p99 probe | DeadMaster detected | first discovery | connections | threads")
+        .append(" | assembly | analysis |\n")
+        .append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Row r : rows) {
+      md.append("| ").append(String.format("%,d", r.servers())).append(" | ").append(r.poll())
+          .append(" s | ").append(fmt(r.wanted())).append(" | ").append(fmt(r.achieved()))
+          .append(" | ").append(fmt(r.failedPerSecond()))
+          .append(" | ").append(fmt(r.cpuPercent())).append(" % | ")
+          .append(fmt(10 * r.cpuPercent() / r.achieved())).append(" ms | ")
+          .append(fmt(r.simCpuPercent())).append(" % | ").append(r.liveHeapMiB()).append(" MiB | ")
+          .append(r.rssMiB()).append(" MiB | ").append(fmt(r.rowsSteady())).append(" | ")
+          .append(fmt(r.rowsChurn())).append(" (").append(r.churnPerSecond()).append(") | ")
+          .append(r.p99()).append(" | ").append(fmt(r.detectSeconds())).append(" s | ")
+          .append(fmt(r.discoverySeconds())).append(" s | ").append(r.connections()).append(" | ")
+          .append(r.threads()).append(" | ").append(fmt(r.assemblyMs())).append(" ms | ")
+          .append(fmt(r.analysisMs())).append(" ms |\n");
+    }
+    Path out = Path.of("bench", "results", "fleet-scale.md");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, md.toString());
+  }
+}
