@@ -49,6 +49,7 @@ public final class OrchaNode implements AutoCloseable {
     // read again by the node from its actor system's configuration; checked here so that a bad
     // value stops the start with the key named
     backend.HistorySettings.from(loaded.config());
+    actors.probe.SharedProbingSettings.from(loaded.config());
     Schema.ensure(settings.backend());
     MysqlProbeClient probes = new MysqlProbeClient(settings);
     // this node's metrics: one registry per node, handed to what records (never a static one)

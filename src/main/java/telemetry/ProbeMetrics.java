@@ -19,7 +19,9 @@ import topology.ProbeResult;
  *   <li>{@code orcha_probe_errors_total{reason}}: failed probes by {@link ProbeFailure.Reason}
  *       (a fixed set of eight, lower case);
  *   <li>{@code orcha_replication_lag_seconds}: histogram of the replication lag each probe of a
- *       replica read (SQL thread running); its rate is the fleet's lag distribution over time.
+ *       replica read (SQL thread running); its rate is the fleet's lag distribution over time;
+ *   <li>{@code orcha_probes_assigned}: how many servers this node probes regularly (every known
+ *       server, unless shared probing assigns it only its share).
  * </ul>
  *
  * Called from the probe path (thousands a second at fleet scale): meters are resolved once.
@@ -30,6 +32,8 @@ public final class ProbeMetrics {
   private final Timer failed;
   private final Map<ProbeFailure.Reason, Counter> errors = new EnumMap<>(ProbeFailure.Reason.class);
   private final DistributionSummary lag;
+  private final java.util.concurrent.atomic.AtomicInteger assigned =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   ProbeMetrics(MeterRegistry registry) {
     this.reached = probeTimer(registry, "reached");
@@ -45,6 +49,15 @@ public final class ProbeMetrics {
         .baseUnit("seconds")
         .serviceLevelObjectives(Buckets.LAG)
         .register(registry);
+    io.micrometer.core.instrument.Gauge.builder("orcha.probes.assigned", assigned,
+            Number::doubleValue)
+        .description("Servers this node probes regularly (shared probing: its share)")
+        .register(registry);
+  }
+
+  /** How many servers this node now probes regularly. */
+  public void assigned(int servers) {
+    assigned.set(servers);
   }
 
   private static Timer probeTimer(MeterRegistry registry, String result) {

@@ -12,6 +12,12 @@ import java.util.Map;
  * acted on only when a majority of the nodes see it — each through its own probes — within a
  * freshness window. One node's view (a network problem between it and a data center) is not
  * enough to fail a master over.
+ *
+ * <p>With shared probing (each server probed regularly by one node, the observations shared)
+ * every node's picture holds the same observation of a server, so seeing a failure in the
+ * picture is no longer independent: a node counts (in its opinion, and the leader in its own
+ * vote) only failures its OWN latest probe of the server confirmed ({@link OwnProbes}). A
+ * shared failure observation alone never makes a majority.
  */
 public final class DetectionQuorum {
 
@@ -43,14 +49,63 @@ public final class DetectionQuorum {
   }
 
   /**
+   * Which failures this node saw itself. {@code shared}: the picture also holds observations
+   * of other nodes (shared probing); without them every observation is this node's own and
+   * every failure in the picture is confirmed. {@code failedAt}: the servers whose latest probe
+   * BY THIS NODE failed, and when.
+   */
+  public record OwnProbes(boolean shared, Map<InstanceKey, Instant> failedAt) {
+
+    /** Without shared probing: everything in the picture was seen by this node. */
+    public static final OwnProbes ALL = new OwnProbes(false, Map.of());
+
+    public OwnProbes {
+      failedAt = Map.copyOf(failedAt);
+    }
+
+    /**
+     * Whether this node confirms the failure the picture shows for {@code key}: nothing to
+     * confirm when the picture has the server reachable (its facts come from a probe that
+     * reached it, whoever ran it); otherwise this node's own latest probe of it must have
+     * failed, no earlier than the server was last seen (an old own failure, from before the
+     * server answered again, confirms nothing).
+     */
+    public boolean confirms(InstanceKey key, TopologySnapshot picture) {
+      if (!shared) {
+        return true;
+      }
+      java.util.Optional<InstanceView> v = picture.instance(key);
+      if (v.isPresent() && v.get().lastCheckValid()) {
+        return true;
+      }
+      Instant failed = failedAt.get(key);
+      Instant lastSeen = v.map(x -> x.liveness().lastSeen()).orElse(null);
+      return failed != null && (lastSeen == null || !failed.isBefore(lastSeen));
+    }
+  }
+
+  /**
    * Whether a majority of {@code members} nodes sees {@code action} on {@code key}: this node
    * (which does) and every other node whose latest opinion is fresh and says the same.
    */
   public static Agreement agree(InstanceKey key, RecoveryAction action, String self,
       Collection<Opinion> others, int members, Instant now, Duration freshness) {
+    return agree(key, action, self, true, others, members, now, freshness);
+  }
+
+  /**
+   * As above; {@code selfConfirms}: whether this node's own probes confirm the failure (see
+   * {@link OwnProbes}): when not, this node's vote does not count and only the others' opinions
+   * (which count only what their own probes confirmed) can make the majority.
+   */
+  public static Agreement agree(InstanceKey key, RecoveryAction action, String self,
+      boolean selfConfirms, Collection<Opinion> others, int members, Instant now,
+      Duration freshness) {
     int needed = Math.max(members, 1) / 2 + 1;
     List<String> nodes = new ArrayList<>();
-    nodes.add(self);
+    if (selfConfirms) {
+      nodes.add(self);
+    }
     for (Opinion o : others) {
       if (o.node().equals(self) || o.at().plus(freshness).isBefore(now)) {
         continue;

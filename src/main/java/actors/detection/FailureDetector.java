@@ -156,6 +156,11 @@ public final class FailureDetector {
     Instant now = clock.instant();
     for (ReplicationAnalysis a : m.result().analyses()) {
       emergentProbes(a, snapshot, now);
+      if (a.analysis().isActionable() && !m.result().confirms(a.analyzedInstanceKey())) {
+        // shared probing: the failure came from another node's probe; this node's (passive)
+        // prober looks for itself, so that its vote in quorum detection is its own
+        reprobe(a.analyzedInstanceKey(), "confirm " + a.analysis().name(), now);
+      }
     }
     if (forwardTo != null) {
       forwardTo.tell(m.result());
@@ -202,11 +207,18 @@ public final class FailureDetector {
       return;
     }
     for (InstanceKey k : targets) {
-      Instant last = lastEmergentProbe.get(k);
-      if (last == null || !now.isBefore(last.plus(settings.reprobeWindow()))) {
-        lastEmergentProbe.put(k, now);
-        manager.tell(new ProbeManager.ProbeSoon(k, a.analysis().name() + " on " + a.analyzedInstanceKey()));
-      }
+      reprobe(k, a.analysis().name() + " on " + a.analyzedInstanceKey(), now);
+    }
+  }
+
+  private void reprobe(InstanceKey k, String why, Instant now) {
+    if (manager == null) {
+      return;
+    }
+    Instant last = lastEmergentProbe.get(k);
+    if (last == null || !now.isBefore(last.plus(settings.reprobeWindow()))) {
+      lastEmergentProbe.put(k, now);
+      manager.tell(new ProbeManager.ProbeSoon(k, why));
     }
   }
 

@@ -116,7 +116,9 @@ public final class Guardian {
             .onFailure(SupervisorStrategy.resume())), "topology-view");
     ActorRef<ProbeManager.Command> manager = ctx.spawn(
         ProbeManager.create(deps.probeClient(), schedule(s), deps.clock(), view, control,
-            metrics.actors().family("prober")),
+            metrics.actors().family("prober"),
+            actors.probe.SharedProbingSettings.from(ctx.getSystem().settings().config()),
+            metrics.probes()::assigned),
         "probe-manager");
     // the view needs the detector and the manager needs the view: the detector learns of the
     // manager (for emergent probes) by message

@@ -27,6 +27,11 @@ import topology.ProbeResult;
  * result goes to the node's {@link TopologyView} (in memory, every probe) and to the server's
  * {@link ProbedInstance} journal (which persists only changed facts); masters and replicas it
  * had not reported before go to the {@link ProbeManager}, so discovery crawls the topology.
+ *
+ * <p>With shared probing a prober is either regular (it polls, as above) or passive: it probes
+ * only when asked (ProbeNow: emergent probes, discover, refresh) and otherwise leaves the server
+ * to the node assigned to it. Either way each of its results is also told to the node's
+ * {@link ObservationSharer}, which sends it to the other nodes.
  */
 public final class InstanceProber {
 
@@ -36,6 +41,12 @@ public final class InstanceProber {
   public record ProbeNow(ActorRef<ProbeResult> replyTo) implements Command {}
 
   public record UpdateSchedule(ProbeSchedule schedule) implements Command {}
+
+  /**
+   * Shared probing: this node is (or is no longer) one of the server's regular observers.
+   * Newly regular, it probes at once (the server's previous observer may be gone).
+   */
+  public record Assign(boolean regular) implements Command {}
 
   /** Forget the server: record it in the journal, tell the view, release the connection, stop. */
   public record Forget(ActorRef<StatusReply<Done>> replyTo) implements Command {}
@@ -93,17 +104,40 @@ public final class InstanceProber {
   private final ActorRef<ProbedInstance.Command> journal;
   // replies of the journal to every recorded probe: an adapter, not an ask per probe
   private final ActorRef<StatusReply<Boolean>> journalReplies;
+  /** Polls the server (false: passive, probes only when asked); see {@link Assign}. */
+  private boolean regular = true;
+  /** Where this node's own results are shared from (null: shared probing off). */
+  private ActorRef<ObservationSharer.Command> sharer;
 
   public static Behavior<Command> create(InstanceKey key, ProbeClient client,
       ProbeSchedule schedule, Clock clock, ActorRef<TopologyView.Command> view,
       ActorRef<ProbeManager.Command> manager) {
+    return create(key, client, schedule, clock, view, manager, () -> true, true, null);
+  }
+
+  /**
+   * @param regular whether it polls (else passive: probes only when asked), asked at each
+   *     (re)start: a restarted prober follows the current assignment
+   * @param probeFirst probes once at start even when passive (a server this node just found:
+   *     its observation tells the other nodes, and so its regular observer, that it exists)
+   * @param sharer told every result (null: not shared)
+   */
+  public static Behavior<Command> create(InstanceKey key, ProbeClient client,
+      ProbeSchedule schedule, Clock clock, ActorRef<TopologyView.Command> view,
+      ActorRef<ProbeManager.Command> manager, java.util.function.BooleanSupplier regular,
+      boolean probeFirst,
+      ActorRef<ObservationSharer.Command> sharer) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ctx.setLoggerName(InstanceProber.class);
       InstanceProber p = new InstanceProber(ctx, timers, key, client, clock, view, manager);
+      p.regular = regular.getAsBoolean();
+      p.sharer = sharer;
       ctx.ask(ProbedInstance.State.class, p.journal, Duration.ofSeconds(30),
           ProbedInstance.GetLast::new,
           (state, err) -> state != null ? new Restored(state) : new Journaled("recovery", StatusReply.error(err)));
-      timers.startSingleTimer(Tick.INSTANCE, Duration.ZERO);
+      if (p.regular || probeFirst) {
+        timers.startSingleTimer(Tick.INSTANCE, Duration.ZERO);
+      }
       return p.idle(new ProbeState(0, Instant.EPOCH, Set.of(), 0, List.of(), schedule));
     }));
   }
@@ -132,6 +166,16 @@ public final class InstanceProber {
         .onMessage(Tick.class, t -> startProbe(state))
         .onMessage(ProbeNow.class, m -> startProbe(state.withWaiter(m.replyTo())))
         .onMessage(UpdateSchedule.class, m -> idle(rescheduled(state.withSchedule(m.schedule()))))
+        .onMessage(Assign.class, m -> {
+          boolean was = regular;
+          regular = m.regular();
+          if (regular && !was) {
+            timers.startSingleTimer(Tick.INSTANCE, Duration.ZERO);
+          } else if (!regular) {
+            timers.cancel(Tick.INSTANCE);
+          }
+          return Behaviors.same();
+        })
         .onMessage(Forget.class, this::onForget)
         .onMessage(Restored.class, this::onRestored)
         .onMessage(Journaled.class, this::onJournaled)
@@ -145,6 +189,10 @@ public final class InstanceProber {
         .onMessage(Tick.class, t -> Behaviors.same()) // never overlap probes
         .onMessage(ProbeNow.class, m -> probing(state.withWaiter(m.replyTo())))
         .onMessage(UpdateSchedule.class, m -> probing(state.withSchedule(m.schedule())))
+        .onMessage(Assign.class, m -> {
+          regular = m.regular(); // the probe in flight schedules the next one (or none)
+          return Behaviors.same();
+        })
         .onMessage(ProbeFinished.class, m -> m.seq() == state.seq() ? onFinished(state, m.result()) : Behaviors.same())
         .onMessage(ProbeOverdue.class, m -> m.seq() == state.seq() ? onOverdue(state) : Behaviors.same())
         .onMessage(Forget.class, m -> {
@@ -187,6 +235,9 @@ public final class InstanceProber {
     timers.cancel(OVERDUE_TIMER);
     Instant now = clock.instant();
     view.tell(new TopologyView.InstanceProbed(key, result, now));
+    if (sharer != null) {
+      sharer.tell(new ObservationSharer.Observed(ProbeObservation.of(result, now)));
+    }
     ProbeState next;
     if (result instanceof ProbeResult.Reached reached) {
       Instance instance = reached.instance();
@@ -214,6 +265,10 @@ public final class InstanceProber {
 
   /** Next probe: poll interval (or backoff) after the last one started, never before now. */
   private ProbeState rescheduled(ProbeState s) {
+    if (!regular) {
+      timers.cancel(Tick.INSTANCE);
+      return s; // passive: the next probe is asked for
+    }
     Duration period = s.schedule().retryAfter(s.failures());
     Duration delay = Duration.between(clock.instant(), s.startedAt().plus(period));
     timers.startSingleTimer(Tick.INSTANCE, delay.isNegative() ? Duration.ZERO : delay);

@@ -31,6 +31,12 @@ import topology.ProbeResult;
  * Keeps the set of servers this node probes (persisted, so a restarted node probes them again)
  * and one {@link InstanceProber} per server. Servers enter by discover, by being a seed, or by
  * being reported as a master or replica of a probed server (crawling); they leave by forget.
+ *
+ * <p>Shared probing (orcha.discovery.shared-probing): every node still keeps a prober for every
+ * known server, but only the servers assigned to this node ({@link ProbeAssignments}) poll; the
+ * others are passive (emergent probes only). Its children {@link LiveNodes} and
+ * {@link ObservationSharer} tell it the live nodes and the other nodes' observations; servers
+ * another node observed join this node's probe set, so every node assigns the same set.
  */
 public final class ProbeManager
     extends EventSourcedBehavior<ProbeManager.Command, ProbeManager.Event, ProbeManager.State> {
@@ -67,6 +73,16 @@ public final class ProbeManager
    * node probes what was discovered through any node, and stops probing what was forgotten.
    */
   public record FollowIntents(actors.control.ControlState.Snapshot control) implements Command {}
+
+  /** Shared probing: the live nodes ("host:port", this one included) changed. */
+  public record LiveNodes(Set<String> nodes) implements Command {}
+
+  /**
+   * Shared probing: what another node's probes observed. Goes to the view; servers this node
+   * did not know join the probe set (unless the control state says they were forgotten).
+   */
+  public record ObservedElsewhere(String node, List<ProbeObservation> observations)
+      implements Command {}
 
   /** A prober stopped (forgotten, or failed); respawned when its server is still in the set. */
   private record ProberStopped(InstanceKey key, ActorRef<InstanceProber.Command> ref)
@@ -126,20 +142,50 @@ public final class ProbeManager
   public static Behavior<Command> create(ProbeClient client, ProbeSchedule schedule, Clock clock,
       ActorRef<TopologyView.Command> view, ActorRef<actors.control.ControlState.Command> control,
       telemetry.ActorMetrics.Family probers) {
+    return create(client, schedule, clock, view, control, probers, SharedProbingSettings.OFF,
+        n -> { });
+  }
+
+  /**
+   * With {@code sharing}: shared probing as configured; {@code assigned} is told how many
+   * servers this node probes regularly (orcha_probes_assigned).
+   */
+  public static Behavior<Command> create(ProbeClient client, ProbeSchedule schedule, Clock clock,
+      ActorRef<TopologyView.Command> view, ActorRef<actors.control.ControlState.Command> control,
+      telemetry.ActorMetrics.Family probers, SharedProbingSettings sharing,
+      java.util.function.IntConsumer assigned) {
     return Behaviors.setup(ctx -> {
       ctx.setLoggerName(ProbeManager.class);
       if (control != null) {
         control.tell(new actors.control.ControlState.Subscribe(ctx.messageAdapter(
             actors.control.ControlState.Snapshot.class, FollowIntents::new)));
       }
-      return new ProbeManager(ctx, client, schedule, clock, view, probers);
+      boolean clustered = ctx.getSystem().settings().classicSettings().ProviderClass()
+          .contains("Cluster");
+      String self = clustered ? actors.cluster.NodeAddress.self(ctx.getSystem()) : "self";
+      ProbeManager m = new ProbeManager(ctx, client, schedule, clock, view, probers,
+          new ProbeAssignments(sharing, self, assigned));
+      if (sharing.enabled()) {
+        m.sharer = ctx.spawn(ObservationSharer.create(sharing, self, ctx.getSelf()),
+            "observation-sharer");
+        if (clustered) { // not clustered: the only node, it probes everything
+          ctx.spawn(actors.probe.LiveNodes.create(ctx.getSelf()), "live-nodes");
+        }
+      }
+      return m;
     });
   }
 
   private final telemetry.ActorMetrics.Family family;
+  private final ProbeAssignments assignments;
+  private ActorRef<ObservationSharer.Command> sharer; // null: shared probing off
+  /** The control state's latest discover/forget intents (peers' observations are checked). */
+  private java.util.Map<InstanceKey, actors.control.ControlState.ProbeIntent> intents =
+      java.util.Map.of();
 
   private ProbeManager(ActorContext<Command> ctx, ProbeClient client, ProbeSchedule schedule,
-      Clock clock, ActorRef<TopologyView.Command> view, telemetry.ActorMetrics.Family family) {
+      Clock clock, ActorRef<TopologyView.Command> view, telemetry.ActorMetrics.Family family,
+      ProbeAssignments assignments) {
     super(PersistenceId.ofUniqueId("probe-set"), SupervisorStrategy.restartWithBackoff(
         java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30), 0.2));
     this.ctx = ctx;
@@ -148,6 +194,7 @@ public final class ProbeManager
     this.clock = clock;
     this.view = view;
     this.family = family;
+    this.assignments = assignments;
   }
 
   @Override
@@ -165,7 +212,7 @@ public final class ProbeManager
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
           ctx.getLog().info("probing {} known servers", state.keys().size());
-          state.keys().forEach(this::prober);
+          state.keys().forEach(k -> prober(k, false));
         })
         .build();
   }
@@ -183,10 +230,13 @@ public final class ProbeManager
         .onCommand(ProberStopped.class, this::onProberStopped)
         .onCommand(ListKeys.class, (s, c) -> Effect().none().thenRun(st -> c.replyTo().tell(st.keys())))
         .onCommand(FollowIntents.class, this::onFollowIntents)
+        .onCommand(LiveNodes.class, this::onLiveNodes)
+        .onCommand(ObservedElsewhere.class, this::onObservedElsewhere)
         .build();
   }
 
   private Effect<Event, State> onFollowIntents(State s, FollowIntents c) {
+    intents = c.control().probeIntents();
     c.control().probeIntents().forEach((key, intent) -> {
       java.time.Instant applied = intentsApplied.get(key);
       if (applied != null && !intent.at().isAfter(applied)) {
@@ -204,6 +254,12 @@ public final class ProbeManager
 
   private Effect<Event, State> add(State state, List<InstanceKey> keys, String via,
       java.util.function.Consumer<State> then) {
+    return add(state, keys, via, true, then);
+  }
+
+  /** {@code probeFirst}: new passive probers probe once (this node found the servers). */
+  private Effect<Event, State> add(State state, List<InstanceKey> keys, String via,
+      boolean probeFirst, java.util.function.Consumer<State> then) {
     List<InstanceKey> fresh = new ArrayList<>();
     for (InstanceKey k : keys) {
       if (!state.keys().contains(k) && !fresh.contains(k)) {
@@ -214,7 +270,7 @@ public final class ProbeManager
       return Effect().none().thenRun(then::accept);
     }
     return Effect().persist(new InstancesAdded(List.copyOf(fresh), via)).thenRun(s -> {
-      fresh.forEach(this::prober);
+      fresh.forEach(k -> prober(k, probeFirst));
       then.accept(s);
     });
   }
@@ -260,6 +316,7 @@ public final class ProbeManager
       });
     }
     return Effect().persist(new InstanceRemoved(c.key())).thenRun(s -> {
+      assignments.remove(c.key());
       ActorRef<InstanceProber.Command> p = probers.remove(c.key());
       if (p != null) {
         p.tell(new InstanceProber.Forget(c.replyTo()));
@@ -273,7 +330,7 @@ public final class ProbeManager
     return Effect().none().thenRun(s -> {
       probers.remove(c.key(), c.ref());
       if (s.keys().contains(c.key())) {
-        prober(c.key());
+        prober(c.key(), false);
       }
     });
   }
@@ -284,13 +341,47 @@ public final class ProbeManager
         p.tell(new InstanceProber.UpdateSchedule(c.schedule()))));
   }
 
+  private Effect<Event, State> onLiveNodes(State state, LiveNodes c) {
+    return Effect().none().thenRun(s -> {
+      java.util.Map<InstanceKey, Boolean> changed = assignments.liveNodes(c.nodes(), s.keys());
+      ctx.getLog().info("live nodes {}: {} servers change hands here", c.nodes(), changed.size());
+      // newly regular probers probe at once: the node that probed them may be gone
+      changed.forEach((k, regular) -> prober(k, false).tell(new InstanceProber.Assign(regular)));
+    });
+  }
+
+  private Effect<Event, State> onObservedElsewhere(State state, ObservedElsewhere c) {
+    List<InstanceKey> unknown = new ArrayList<>();
+    List<TopologyView.InstanceProbed> known = new ArrayList<>(c.observations().size());
+    for (ProbeObservation o : c.observations()) {
+      var intent = intents.get(o.key());
+      boolean isKnown = state.keys().contains(o.key());
+      if (!isKnown && o.key().isValid() && (intent == null || intent.probe())) {
+        unknown.add(o.key());
+        isKnown = true;
+      }
+      if (isKnown) {
+        known.add(new TopologyView.InstanceProbed(o.key(), o.result(), o.at()));
+      }
+    }
+    return add(state, unknown, "observed by " + c.node(), false, s ->
+        view.tell(new TopologyView.ObservedElsewhere(c.node(), List.copyOf(known))));
+  }
+
   /** The prober of {@code key}, spawned when missing. */
   private ActorRef<InstanceProber.Command> prober(InstanceKey key) {
+    return prober(key, false);
+  }
+
+  /** {@code probeFirst}: a new passive prober probes once all the same. */
+  private ActorRef<InstanceProber.Command> prober(InstanceKey key, boolean probeFirst) {
     return probers.computeIfAbsent(key, k -> {
       String name = "prober-" + URLEncoder.encode(k.displayString(), StandardCharsets.UTF_8)
           + "-" + (++spawned);
+      assignments.admit(k);
       ActorRef<InstanceProber.Command> ref = ctx.spawn(family.counted(Behaviors.supervise(
-              InstanceProber.create(k, client, schedule, clock, view, ctx.getSelf()))
+              InstanceProber.create(k, client, schedule, clock, view, ctx.getSelf(),
+                  () -> assignments.regular(k), probeFirst, sharer))
           .onFailure(SupervisorStrategy.restartWithBackoff(
               java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30), 0.2))), name);
       ctx.watchWith(ref, new ProberStopped(k, ref));

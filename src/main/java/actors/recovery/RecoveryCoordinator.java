@@ -116,10 +116,14 @@ public final class RecoveryCoordinator {
 
   private record ControlChanged(ControlState.Snapshot control) implements Command {}
 
-  /** {@code lastSeen}: when each entry's server was last reached, as the analysis saw it. */
+  /**
+   * {@code lastSeen}: when each entry's server was last reached, as the analysis saw it;
+   * {@code unconfirmed}: entries whose failure this node's own probes did not see (shared
+   * probing: the failure is another node's observation).
+   */
   private record Decide(List<ReplicationAnalysis> entries, Instant seenAt,
-      Map<InstanceKey, Instant> lastSeen, RecoveryLog.State log, Throwable error)
-      implements Command {}
+      Map<InstanceKey, Instant> lastSeen, Set<InstanceKey> unconfirmed, RecoveryLog.State log,
+      Throwable error) implements Command {}
 
   private record Looked(Recover recover, Instant waitUntil, Optional<ReplicationAnalysis> entry,
       RecoveryLog.State log, Throwable error) implements Command {}
@@ -512,11 +516,16 @@ public final class RecoveryCoordinator {
     List<ReplicationAnalysis> entries = List.copyOf(byCluster.values());
     Instant seenAt = m.result().at();
     Map<InstanceKey, Instant> lastSeen = new HashMap<>();
+    Set<InstanceKey> unconfirmed = new HashSet<>();
     for (ReplicationAnalysis a : entries) {
       m.result().snapshot().instance(a.key()).map(v -> v.liveness().lastSeen())
           .ifPresent(t -> lastSeen.put(a.key(), t));
+      if (!m.result().confirms(a.key())) {
+        unconfirmed.add(a.key());
+      }
     }
-    ctx.pipeToSelf(readLog(), (log, err) -> new Decide(entries, seenAt, lastSeen, log, err));
+    Set<InstanceKey> notOwn = Set.copyOf(unconfirmed);
+    ctx.pipeToSelf(readLog(), (log, err) -> new Decide(entries, seenAt, lastSeen, notOwn, log, err));
     return behavior(next);
   }
 
@@ -563,7 +572,9 @@ public final class RecoveryCoordinator {
     List<Seen> seen = new ArrayList<>();
     for (ReplicationAnalysis a : result.analyses()) {
       var action = a.analysis().actionUnder(settings.analysisSettings());
-      if (a.analysis().isActionable() && action != topology.RecoveryAction.NONE) {
+      // shared probing: only failures this node's own probes saw count as its opinion
+      if (a.analysis().isActionable() && action != topology.RecoveryAction.NONE
+          && result.confirms(a.key())) {
         seen.add(new Seen(a.key(), action.name()));
       }
     }
@@ -614,9 +625,18 @@ public final class RecoveryCoordinator {
       }
       List<String> agreedBy = List.of();
       int members = deps.members().getAsInt();
+      boolean selfConfirms = !m.unconfirmed().contains(a.key());
+      if (members < QUORUM_FROM && !selfConfirms) {
+        // shared probing without a quorum: another node's observation alone is not acted on;
+        // this node's emergent probe of the server confirms it (or not) within a moment
+        ctx.getLog().debug("not recovering yet: {} on {} not confirmed by this node's own probe",
+            a.analysis(), a.key());
+        next = next.release(cluster);
+        continue;
+      }
       if (members >= QUORUM_FROM) {
         var agreement = topology.DetectionQuorum.agree(a.key(), d.action(),
-            self, state.opinions().values(), members, now,
+            self, selfConfirms, state.opinions().values(), members, now,
             freshness());
         if (!agreement.agreed()) {
           String why = "quorum-agreed detection: " + agreement.describe(a.analysis(), a.key());

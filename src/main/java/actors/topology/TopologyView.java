@@ -43,6 +43,11 @@ import topology.TopologySnapshot;
  * tell it the last known facts, marked not re-checked. Tells the topology history what changed
  * about a server (topology.ChangeDetector), only when something did.
  *
+ * <p>Shared probing: other nodes' observations ({@link ObservedElsewhere}) enter the picture like
+ * this node's own probes, so every node answers for the whole fleet, but the view remembers
+ * which failures its OWN probes saw ({@link topology.DetectionQuorum.OwnProbes}, in each
+ * analysis): quorum-agreed detection counts only those.
+ *
  * <p>Mutable maps inside (style guide: allowed for a large view); only immutable snapshots
  * leave the actor.
  */
@@ -61,6 +66,13 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   public record NothingRestored(InstanceKey key) implements Command {}
 
   public record InstanceProbed(InstanceKey key, ProbeResult result, Instant at) implements Command {}
+
+  /**
+   * Shared probing: what another node's probes observed (never journaled here). An observation
+   * older than what the view already has of the server is ignored.
+   */
+  public record ObservedElsewhere(String node, List<InstanceProbed> observations)
+      implements Command {}
 
   public record InstanceForgotten(InstanceKey key) implements Command {}
 
@@ -82,9 +94,23 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   /** Downtime and maintenance changed (from ControlState). */
   public record ControlChanged(ControlState.Snapshot control) implements Command {}
 
-  /** A snapshot and what the analysis of it found, at one moment. */
+  /**
+   * A snapshot and what the analysis of it found, at one moment; {@code own}: which failures
+   * this node's own probes saw (shared probing; without it, all of them).
+   */
   public record AnalysisResult(TopologySnapshot snapshot, List<ReplicationAnalysis> analyses,
-      Instant at) {}
+      Instant at, topology.DetectionQuorum.OwnProbes own) {
+
+    public AnalysisResult(TopologySnapshot snapshot, List<ReplicationAnalysis> analyses,
+        Instant at) {
+      this(snapshot, analyses, at, topology.DetectionQuorum.OwnProbes.ALL);
+    }
+
+    /** Whether this node's own probes confirm the failure the picture shows for {@code key}. */
+    public boolean confirms(InstanceKey key) {
+      return own.confirms(key, snapshot);
+    }
+  }
 
   /** Analyse now: something material changed (coalesced: one pending at a time). */
   private enum Analyze implements Command { INSTANCE }
@@ -125,6 +151,10 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   private AnalysisResult lastAnalysis;
   private boolean dirty = true;
   private boolean analysisPending;
+  /** Shared probing: when this node's own latest probe of a server failed (none: it did not). */
+  private final Map<InstanceKey, Instant> ownFailedAt = new HashMap<>();
+  /** Another node's observation entered the picture (shared probing is on somewhere). */
+  private boolean shared;
 
   private record BinlogMark(BinlogCoordinates coordinates, Instant since) {}
 
@@ -209,6 +239,7 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
           return this;
         })
         .onMessage(InstanceProbed.class, this::onProbed)
+        .onMessage(ObservedElsewhere.class, this::onObservedElsewhere)
         .onMessage(InstanceForgotten.class, this::onForgotten)
         .onMessage(GetSnapshot.class, this::onGetSnapshot)
         .onMessage(GetAnalysis.class, this::onGetAnalysis)
@@ -239,6 +270,27 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
   }
 
   private Behavior<Command> onProbed(InstanceProbed m) {
+    if (m.result() instanceof ProbeResult.Failed) {
+      ownFailedAt.put(m.key(), m.at());
+    } else {
+      ownFailedAt.remove(m.key());
+    }
+    return observe(m);
+  }
+
+  private Behavior<Command> onObservedElsewhere(ObservedElsewhere m) {
+    shared = true;
+    for (InstanceProbed p : m.observations()) {
+      ObservedInstance current = observed.get(p.key());
+      Instant last = current == null ? null : current.liveness().lastAttempt();
+      if (last == null || p.at().isAfter(last)) {
+        observe(p);
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> observe(InstanceProbed m) {
     ObservedInstance current = observed.get(m.key());
     Liveness before = current == null ? Liveness.never() : current.liveness();
     boolean wasUp = before.lastAttemptSucceeded();
@@ -350,6 +402,7 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
       tellHistory(m.key(), last.master(), clock.instant(), List.of(ChangeDetector.forgotten()));
     }
     binlogMarks.remove(m.key());
+    ownFailedAt.remove(m.key());
     if (observed.remove(m.key()) != null) {
       changed(true);
     }
@@ -476,11 +529,11 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
     AnalysisContext context = context(s);
     long start = System.nanoTime();
     try {
-      lastAnalysis = new AnalysisResult(s, Analyzer.analyze(s, context), s.builtAt());
+      lastAnalysis = new AnalysisResult(s, Analyzer.analyze(s, context), s.builtAt(), own());
     } catch (RuntimeException e) {
       // a bug in one rule must not take the picture down with it: keep serving the snapshot
       getContext().getLog().error("replication analysis failed", e);
-      lastAnalysis = new AnalysisResult(s, List.of(), s.builtAt());
+      lastAnalysis = new AnalysisResult(s, List.of(), s.builtAt(), own());
     }
     fleet.analyzed(quiet(start));
   }
@@ -499,6 +552,11 @@ public final class TopologyView extends AbstractBehavior<TopologyView.Command> {
     Instant now = clock.instant();
     return dirty || Duration.between(cached.builtAt(), now).compareTo(SNAPSHOT_REUSE) >= 0
         || now.isBefore(cached.builtAt());
+  }
+
+  private topology.DetectionQuorum.OwnProbes own() {
+    return shared ? new topology.DetectionQuorum.OwnProbes(true, ownFailedAt)
+        : topology.DetectionQuorum.OwnProbes.ALL;
   }
 
   private TopologySnapshot snapshot() {
