@@ -156,9 +156,10 @@ public final class FailureDetector {
     Instant now = clock.instant();
     for (ReplicationAnalysis a : m.result().analyses()) {
       emergentProbes(a, snapshot, now);
-      if (a.analysis().isActionable() && !m.result().confirms(a.analyzedInstanceKey())) {
-        // shared probing: the failure came from another node's probe; this node's (passive)
-        // prober looks for itself, so that its vote in quorum detection is its own
+      if (a.analysis().hasHandler() && !m.result().confirms(a.analyzedInstanceKey())) {
+        // shared probing: the failure came from another node's probe (or its observations
+        // stopped coming); this node's (passive) prober looks for itself, so that its vote in
+        // quorum detection, and a detection registered here, rest on its own probe
         reprobe(a.analyzedInstanceKey(), "confirm " + a.analysis().name(), now);
       }
     }
@@ -172,6 +173,9 @@ public final class FailureDetector {
       AnalysisCode code = a.analysis();
       if (!code.hasHandler() || a.skippableDueToDowntime()) {
         continue;
+      }
+      if (!m.result().confirms(a.analyzedInstanceKey())) {
+        continue; // shared probing: registered once this node's own probe confirmed it
       }
       String inFlight = a.analyzedInstanceKey() + "/" + code.name();
       if (!registering.add(inFlight)) {
