@@ -32,7 +32,8 @@ public final class DetectionQuorum {
 
   /**
    * @param agreed a majority sees it
-   * @param nodes the nodes that see it, this one first
+   * @param nodes the nodes that see it, this one first (unless its own probes did not confirm
+   *     it: shared probing)
    * @param needed how many make a majority
    * @param members how many nodes the cluster has
    */
