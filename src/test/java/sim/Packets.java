@@ -10,7 +10,7 @@ import java.util.Map;
  * not ask for CLIENT_DEPRECATE_EOF (the simulator does not offer it): greeting, OK, ERR, and text
  * result sets (column count, column definitions, EOF, rows, EOF).
  */
-final class Packets {
+public final class Packets {
 
   static final int CLIENT_LONG_PASSWORD = 1;
   static final int CLIENT_FOUND_ROWS = 2;
@@ -34,7 +34,7 @@ final class Packets {
   private Packets() {}
 
   /** Appends one packet (3-byte length, sequence id, payload) to {@code out}. */
-  static void frame(ByteArrayOutputStream out, int seq, byte[] payload) {
+  public static void frame(ByteArrayOutputStream out, int seq, byte[] payload) {
     out.write(payload.length & 0xff);
     out.write((payload.length >> 8) & 0xff);
     out.write((payload.length >> 16) & 0xff);
@@ -42,7 +42,8 @@ final class Packets {
     out.writeBytes(payload);
   }
 
-  static byte[] greeting(String version, long connectionId) {
+  /** A protocol 10 greeting: mysql_native_password, no TLS offered. */
+  public static byte[] greeting(String version, long connectionId) {
     ByteArrayOutputStream p = new ByteArrayOutputStream();
     p.write(10);
     p.writeBytes((version + "\0").getBytes(StandardCharsets.US_ASCII));
