@@ -26,7 +26,11 @@ import reactor.core.publisher.Mono;
  *   <li>a packet header announces more than {@link #MAX_ANSWER_BYTES}: such a packet is never
  *       part of an answer orcha reads, so it is refused at once rather than waited for;
  *   <li>packet sequence ids within an answer do not follow each other (the driver ignores them;
- *       libmysqlclient calls this "packets out of order").
+ *       libmysqlclient calls this "packets out of order");
+ *   <li>a result set announces more than {@link #MAX_COLUMNS} columns: the driver allocates an
+ *       array of that many column definitions as soon as it reads the count, so a count of two
+ *       billion is an OutOfMemoryError and one of a hundred million holds half a gigabyte while
+ *       the server says nothing more.
  * </ul>
  *
  * The reason is handed to {@code onReject} before the close, so the failure can say what was
@@ -43,6 +47,11 @@ final class AnswerGuard extends ChannelDuplexHandler {
   static final int MAX_ANSWER_BYTES = 4 << 20;
   /** the most rows orcha reads of one statement: SHOW GLOBAL VARIABLES has under 1,000 */
   static final int MAX_ROWS = 10_000;
+  /** the most columns of one result set (MySQL tables have at most 4,096) */
+  static final int MAX_COLUMNS = 65_535;
+  private static final int MORE_RESULTS = 0x0008;
+  /** enough of a packet's start to read a column count, or an OK's or EOF's status */
+  private static final int PREFIX = 1 + 9 + 9 + 2;
 
   private final Consumer<String> onReject;
   private boolean rejected;
@@ -53,6 +62,12 @@ final class AnswerGuard extends ChannelDuplexHandler {
   private final byte[] header = new byte[4];
   private int headerHave;
   private long payloadLeft;
+  private int packetLength;
+  private final byte[] prefix = new byte[PREFIX];
+  private int prefixHave;
+  private int prefixWanted;
+  /** the next packet may start a result set: the first after a request, or after "more results" */
+  private boolean resultMayStart;
   /** null until known: whether this handler sees plaintext (no TLS, or after the TLS handler) */
   private Boolean plaintext;
 
@@ -89,7 +104,9 @@ final class AnswerGuard extends ChannelDuplexHandler {
       }
       if (plaintext(ctx)) {
         for (int i = buf.readerIndex(), end = buf.writerIndex(); i < end && !rejected; ) {
-          if (payloadLeft > 0) {
+          if (payloadLeft > 0 && prefixHave < prefixWanted) {
+            frameByte(buf.getByte(i++));
+          } else if (payloadLeft > 0) {
             int skip = (int) Math.min(payloadLeft, end - i);
             payloadLeft -= skip;
             i += skip;
@@ -109,6 +126,12 @@ final class AnswerGuard extends ChannelDuplexHandler {
   private void frameByte(byte b) {
     if (payloadLeft > 0) {
       payloadLeft--;
+      if (prefixHave < prefixWanted) {
+        prefix[prefixHave++] = b;
+        if (prefixHave == prefixWanted) {
+          packetStart();
+        }
+      }
       return;
     }
     header[headerHave++] = b;
@@ -132,6 +155,72 @@ final class AnswerGuard extends ChannelDuplexHandler {
     }
     expectedSeq = (seq + 1) & 0xff;
     payloadLeft = length;
+    packetLength = length;
+    prefixHave = 0;
+    prefixWanted = Math.min(length, PREFIX);
+    if (prefixWanted == 0) {
+      packetStart();
+    }
+  }
+
+  /** Looks at a packet's first bytes: a result set's column count, an OK's or EOF's status. */
+  private void packetStart() {
+    boolean mayStart = resultMayStart;
+    resultMayStart = false;
+    if (prefixHave == 0) {
+      return;
+    }
+    int first = prefix[0] & 0xff;
+    if (mayStart && first != 0x00 && first != 0xff && first != 0xfb && first != 0xfe) {
+      long columns = lenenc(0);
+      if (columns > MAX_COLUMNS) {
+        rejected = true;
+        why = "a result set of " + columns + " columns announced, more than the " + MAX_COLUMNS
+            + " orcha reads";
+        return;
+      }
+    }
+    int status = -1;
+    if (first == 0xfe && packetLength <= 5) {
+      status = packetLength == 5 ? u16(3) : 0; // EOF
+    } else if (first == 0x00 || first == 0xfe && packetLength < 0xffffff) {
+      int at = 1; // OK (0xfe: an OK ending a result set, with CLIENT_DEPRECATE_EOF)
+      at += lenencSize(at);
+      at += lenencSize(at);
+      status = at + 2 <= prefixHave ? u16(at) : 0;
+    }
+    if (status > 0 && (status & MORE_RESULTS) != 0) {
+      resultMayStart = true;
+    }
+  }
+
+  private int lenencSize(int at) {
+    if (at >= prefixHave) {
+      return 1;
+    }
+    int b = prefix[at] & 0xff;
+    return b < 0xfb ? 1 : b == 0xfc ? 3 : b == 0xfd ? 4 : b == 0xfe ? 9 : 1;
+  }
+
+  /** The length-encoded integer at {@code at} of the prefix; -1 when not all there. */
+  private long lenenc(int at) {
+    int size = lenencSize(at);
+    if (at + size > prefixHave) {
+      return -1;
+    }
+    int b = prefix[at] & 0xff;
+    if (size == 1) {
+      return b;
+    }
+    long v = 0;
+    for (int i = size - 1; i >= 1; i--) {
+      v = v << 8 | (prefix[at + i] & 0xff);
+    }
+    return v < 0 ? Long.MAX_VALUE : v;
+  }
+
+  private int u16(int at) {
+    return at + 2 <= prefixHave ? (prefix[at] & 0xff) | (prefix[at + 1] & 0xff) << 8 : 0;
   }
 
   @Override
@@ -143,6 +232,7 @@ final class AnswerGuard extends ChannelDuplexHandler {
       // a new request: its answer gets a budget of its own, and starts a new sequence
       answerBytes = 0;
       expectedSeq = -1;
+      resultMayStart = true;
     }
     super.write(ctx, msg, promise);
   }

@@ -23,6 +23,8 @@ public enum Fault {
   HUGE_RESULT,
   /** answers a query with a packet header announcing 16 MB, then a few bytes and nothing more */
   BAD_LENGTH,
+  /** answers a query with a result set of 16 million columns, then nothing more */
+  HUGE_COLUMN_COUNT,
   /** answers queries with the right packets but wrong sequence ids (all 1) */
   WRONG_SEQUENCE,
   /** greets with a packet that is not protocol 10: a complete packet of garbage */

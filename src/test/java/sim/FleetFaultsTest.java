@@ -26,7 +26,7 @@ import testkit.OrchaFixture;
 
 /**
  * One orcha node (1 s polling, the default 2 s connect and 3 s query timeouts) against 200
- * simulated servers, 30 of them hostile or broken at once — every {@link Fault} on two replicas
+ * simulated servers, 31 of them hostile or broken at once — every {@link Fault} on two replicas
  * (four for {@link Fault#HUGE_RESULT}: endless small rows, endless 1 MB rows), plus broken SQL
  * and IO threads and lag. The other servers keep being probed within the poll interval + 1 s;
  * each faulty server is reported as failing, with a reason that names it and says what was
@@ -57,6 +57,8 @@ class FleetFaultsTest {
     SAYS.put(Fault.HUGE_RESULT, "refused, connection closed: (more than 10000 rows"
         + "|an answer larger than 4 MiB)");
     SAYS.put(Fault.BAD_LENGTH, "refused, connection closed: a packet announcing 16777215 bytes");
+    SAYS.put(Fault.HUGE_COLUMN_COUNT, "refused, connection closed: a result set of 16777215"
+        + " columns");
     SAYS.put(Fault.WRONG_SEQUENCE, "refused, connection closed: packets out of order");
     SAYS.put(Fault.HANDSHAKE_GARBAGE, "not a MySQL server");
     SAYS.put(Fault.HANDSHAKE_TRUNCATED, "a truncated greeting");

@@ -443,6 +443,12 @@ public final class FleetSimulator implements AutoCloseable {
         send(o.toByteArray());
         return;
       }
+      if (isQuery && f == Fault.HUGE_COLUMN_COUNT) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        Packets.frame(o, 1, Packets.lenencInt(0xffffff));
+        send(o.toByteArray());
+        return;
+      }
       if (isQuery && f == Fault.WRONG_SEQUENCE) {
         for (int at = 0; at + 4 <= bytes.length; ) {
           int len = (bytes[at] & 0xff) | (bytes[at + 1] & 0xff) << 8 | (bytes[at + 2] & 0xff) << 16;

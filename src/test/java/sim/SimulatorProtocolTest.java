@@ -224,6 +224,8 @@ class SimulatorProtocolTest {
         new Case(Fault.HANG_MID_RESULT, false, Reason.TIMEOUT, "no answer to"),
         new Case(Fault.HUGE_RESULT, false, Reason.PROTOCOL_ERROR, "more than 10000 rows"),
         new Case(Fault.BAD_LENGTH, false, Reason.PROTOCOL_ERROR, "a packet announcing 16777215"),
+        new Case(Fault.HUGE_COLUMN_COUNT, false, Reason.PROTOCOL_ERROR,
+            "a result set of 16777215 columns"),
         new Case(Fault.WRONG_SEQUENCE, false, Reason.PROTOCOL_ERROR, "packets out of order"),
         new Case(Fault.HANDSHAKE_GARBAGE, true, Reason.PROTOCOL_ERROR, "not a MySQL server"),
         new Case(Fault.HANDSHAKE_TRUNCATED, true, Reason.PROTOCOL_ERROR, "a truncated greeting"),
