@@ -20,7 +20,9 @@ import reactor.netty.resources.LoopResources;
  *   <li>checks the server's first bytes: a MySQL server starts with a handshake packet (sequence
  *       0, protocol 10, or an error packet); anything else — an HTTP server, garbage — is noted
  *       and the socket closed, so the probe fails at once as a protocol error instead of waiting
- *       for a "packet" of megabytes.
+ *       for a "packet" of megabytes;
+ *   <li>once the greeting is seen, bounds every answer with an {@link AnswerGuard} (size,
+ *       packet order) and keeps why it closed the connection ({@link #rejected}).
  * </ul>
  *
  * One instance per connection attempt; the event loops are shared and never disposed here.
@@ -28,12 +30,15 @@ import reactor.netty.resources.LoopResources;
 final class ChannelTracker implements LoopResources {
 
   private static final String CHECK_NAME = "orcha.greetingCheck";
+  /** r2dbc-mysql's decoder, which the answer guard goes just in front of (after any TLS) */
+  private static final String DRIVER_CODEC = "R2dbcMySqlMessageDuplexCodec";
   private static final int MAX_GREETING = 64 * 1024;
 
   private final LoopResources loops;
   private volatile Channel channel;
   private volatile boolean handshakeSeen;
   private volatile String notMySql;
+  private volatile String rejected;
 
   ChannelTracker(LoopResources loops) {
     this.loops = loops;
@@ -46,6 +51,11 @@ final class ChannelTracker implements LoopResources {
   /** The server's first bytes (hex and text) when they were not a MySQL handshake, else null. */
   String notMySql() {
     return notMySql;
+  }
+
+  /** Why the {@link AnswerGuard} closed the connection (an answer too large, ...), else null. */
+  String rejected() {
+    return rejected;
   }
 
   boolean isOpen() {
@@ -129,6 +139,7 @@ final class ChannelTracker implements LoopResources {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof ByteBuf buf && have < 5) {
+        int before = have;
         int n = Math.min(buf.readableBytes(), head.length - have);
         buf.getBytes(buf.readerIndex(), head, have, n);
         have += n;
@@ -146,11 +157,38 @@ final class ChannelTracker implements LoopResources {
             return;
           }
           handshakeSeen = true;
+          if (first == 10 && before == 0 && buf.readableBytes() >= 4 + length
+              && truncatedGreeting(buf, length)) {
+            // the driver would fail on it with an index error (and log its stack trace)
+            rejected = "a truncated greeting: its " + length + " bytes end before the"
+                + " capability flags";
+            buf.release();
+            ctx.close();
+            return;
+          }
+          AnswerGuard guard = new AnswerGuard(why -> rejected = why);
+          guard.alreadyRead(head, before);
+          if (ctx.pipeline().get(DRIVER_CODEC) != null) {
+            ctx.pipeline().addBefore(DRIVER_CODEC, AnswerGuard.NAME, guard);
+          } else {
+            ctx.pipeline().addAfter(ctx.name(), AnswerGuard.NAME, guard);
+          }
           ctx.pipeline().remove(this);
         }
       }
       ctx.fireChannelRead(msg);
     }
+  }
+
+  /**
+   * A protocol 10 greeting too short for what every server sends: version, connection id,
+   * scramble, filler, capability flags.
+   */
+  private static boolean truncatedGreeting(ByteBuf buf, int length) {
+    int start = buf.readerIndex() + 5;
+    int end = buf.readerIndex() + 4 + length;
+    int nul = buf.indexOf(start, end, (byte) 0);
+    return nul < 0 || end - (nul + 1) < 4 + 8 + 1 + 2;
   }
 
   static String describe(byte[] bytes, int count) {

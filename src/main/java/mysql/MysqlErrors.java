@@ -87,12 +87,28 @@ public final class MysqlErrors {
     }
   }
 
+  /**
+   * orcha stopped reading an answer and closed the connection: it broke the protocol (packets
+   * out of order, a packet of 16 MB announced) or orcha's bounds ({@link AnswerGuard}).
+   */
+  public static final class AnswerRejected extends RuntimeException {
+    public AnswerRejected(String why, Throwable cause) {
+      super(why, cause, false, false);
+    }
+  }
+
   /** Classifies {@code error} (any wrapping) that happened in {@code ctx}. */
   public static ProbeFailure classify(Throwable error, Context ctx) {
     String at = ctx.key().displayString() + ": ";
     if (ctx.notMySql() != null) {
       return new ProbeFailure(Reason.PROTOCOL_ERROR,
           at + "not a MySQL server: its first bytes are " + ctx.notMySql());
+    }
+    AnswerRejected rejected = find(error, AnswerRejected.class);
+    if (rejected != null) {
+      return new ProbeFailure(Reason.PROTOCOL_ERROR, at + "answer "
+          + (ctx.statement() == null ? "during login" : "to " + ctx.statement())
+          + " refused, connection closed: " + rejected.getMessage());
     }
     Timeout timeout = find(error, Timeout.class);
     if (timeout != null) {
@@ -201,6 +217,10 @@ public final class MysqlErrors {
    * Unknown column 'x' in 'SELECT'}, {@code no answer within 3s}, or the root message.
    */
   public static String describe(Throwable error) {
+    AnswerRejected rejected = find(error, AnswerRejected.class);
+    if (rejected != null) {
+      return "answer refused, connection closed: " + rejected.getMessage();
+    }
     Timeout t = find(error, Timeout.class);
     if (t != null) {
       return "no answer within " + human(t.after());

@@ -120,9 +120,16 @@ final class OperationSessions {
 
     @Override
     public Mono<List<Map<String, String>>> execute(String sql) {
+      // bounded like a probe's answers (AnswerGuard); a refused answer says why
       return Flux.from(connection.createStatement(sql).execute())
-          .concatMap(r -> Flux.from(r.map(R2dbcSession::row)))
-          .collectList();
+          .concatMap(r -> AnswerGuard.rows(r.map(R2dbcSession::row)))
+          .reduceWith(java.util.ArrayList<Map<String, String>>::new, (all, rows) -> {
+            all.addAll(rows);
+            return all;
+          })
+          .<List<Map<String, String>>>map(all -> all)
+          .onErrorMap(e -> tracker.rejected() != null && !(e instanceof MysqlErrors.AnswerRejected),
+              e -> new MysqlErrors.AnswerRejected(tracker.rejected(), e));
     }
 
     @Override

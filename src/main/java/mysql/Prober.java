@@ -229,6 +229,11 @@ public final class Prober implements AutoCloseable {
     }
     String statement = e instanceof StatementFailure sf ? sf.label : run.waitingFor;
     Throwable cause = e instanceof StatementFailure sf ? sf.getCause() : e;
+    String rejected = run.rejected();
+    if (rejected != null) {
+      // the answer guard closed the connection: say why, not "closed by the server"
+      cause = new MysqlErrors.AnswerRejected(rejected, cause);
+    }
     MysqlErrors.Context ctx = new MysqlErrors.Context(key, settings.user(),
         run.connected ? statement : null, run.handshakeSeen(), run.notMySql());
     ProbeFailure failure = MysqlErrors.withTlsHint(MysqlErrors.classify(cause, ctx), settings.tls());
@@ -246,7 +251,8 @@ public final class Prober implements AutoCloseable {
   private Mono<ServerAnswers> withConnection(Slot slot, Run run, boolean mayRetry) {
     return acquire(slot, run).flatMap(conn -> collect(conn, run)
         .onErrorResume(e -> {
-          if (mayRetry && run.reused && !run.answered && MysqlErrors.isConnectionLost(e)) {
+          if (mayRetry && run.reused && !run.answered && MysqlErrors.isConnectionLost(e)
+              && conn.tracker.rejected() == null) {
             // a kept connection that died since the last probe (server restarted, wait_timeout)
             slot.discard(conn);
             run.resetForRetry();
@@ -262,6 +268,7 @@ public final class Prober implements AutoCloseable {
       if (current != null && current.isOpen()) {
         run.reused = true;
         run.connected = true;
+        run.tracker = current.tracker;
         return Mono.just(current);
       }
       if (current != null) {
@@ -493,7 +500,8 @@ public final class Prober implements AutoCloseable {
       roundTrips.incrementAndGet();
       Duration qt = settings.queryTimeout();
       return Flux.from(results)
-          .concatMap(r -> Flux.from(r.map(Prober::row)).collectList())
+          // bounded: a server answering with endless rows fails the probe (AnswerGuard)
+          .concatMap(r -> AnswerGuard.rows(r.map(Prober::row)))
           // each statement's answer must come within the query timeout of the previous one
           .timeout(Mono.delay(qt), x -> Mono.delay(qt), Flux.defer(() ->
               Flux.error(new MysqlErrors.Timeout(qt, run.waitingFor, false))))
@@ -589,6 +597,11 @@ public final class Prober implements AutoCloseable {
     String notMySql() {
       ChannelTracker t = tracker;
       return t == null ? null : t.notMySql();
+    }
+
+    String rejected() {
+      ChannelTracker t = tracker;
+      return t == null ? null : t.rejected();
     }
 
     void resetForRetry() {

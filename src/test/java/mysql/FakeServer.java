@@ -107,30 +107,11 @@ final class FakeServer implements AutoCloseable {
     }
   }
 
-  /** A protocol-10 handshake packet as MySQL 5.7 sends it (mysql_native_password, no TLS). */
+  /** A protocol-10 handshake packet (the fleet simulator's) of a MySQL 5.7. */
   static byte[] greeting() {
-    ByteArrayOutputStream p = new ByteArrayOutputStream();
-    p.write(10);
-    p.writeBytes("5.7.99-fake\0".getBytes(StandardCharsets.US_ASCII));
-    p.writeBytes(new byte[] {1, 0, 0, 0}); // connection id
-    p.writeBytes("abcdefgh".getBytes(StandardCharsets.US_ASCII)); // auth data part 1
-    p.write(0);
-    p.writeBytes(new byte[] {(byte) 0xff, (byte) 0xf7}); // capabilities, low (no CLIENT_SSL)
-    p.write(0x21); // utf8_general_ci
-    p.writeBytes(new byte[] {0x02, 0x00}); // status: autocommit
-    p.writeBytes(new byte[] {(byte) 0xff, (byte) 0x81}); // capabilities, high (plugin auth)
-    p.write(21); // auth data length
-    p.writeBytes(new byte[10]);
-    p.writeBytes("ijklmnopqrst\0".getBytes(StandardCharsets.US_ASCII)); // auth data part 2
-    p.writeBytes("mysql_native_password\0".getBytes(StandardCharsets.US_ASCII));
-    byte[] payload = p.toByteArray();
-    byte[] packet = new byte[payload.length + 4];
-    packet[0] = (byte) payload.length;
-    packet[1] = (byte) (payload.length >> 8);
-    packet[2] = (byte) (payload.length >> 16);
-    packet[3] = 0;
-    System.arraycopy(payload, 0, packet, 4, payload.length);
-    return packet;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    sim.Packets.frame(out, 0, sim.Packets.greeting("5.7.99-fake", 1));
+    return out.toByteArray();
   }
 
   @Override

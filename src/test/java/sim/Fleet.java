@@ -124,6 +124,28 @@ public final class Fleet {
     });
   }
 
+  /**
+   * The IO thread stops with an error, as it does when the master has purged the binlogs the
+   * replica needs (1236); START SLAVE clears it.
+   */
+  public synchronized void breakIoThread(SimServer s, int errno, String error) {
+    s.changing(clock.getAsLong(), () -> {
+      s.ioErrno = errno;
+      s.ioError = error;
+    });
+  }
+
+  /** Clears the replication faults: both threads run again without error, no lag. */
+  public synchronized void repairReplication(SimServer s) {
+    s.changing(clock.getAsLong(), () -> {
+      s.sqlErrno = 0;
+      s.sqlError = "";
+      s.ioErrno = 0;
+      s.ioError = "";
+      s.lagSeconds = 0;
+    });
+  }
+
   synchronized void kill(SimServer s) {
     s.changing(clock.getAsLong(), () -> s.dead = true);
   }

@@ -87,7 +87,12 @@ public final class FleetSimulator implements AutoCloseable {
       if (f == Fault.REFUSE) {
         unlisten(s);
         closeConnections(s);
-      } else if (!listeners.containsKey(s) && !s.dead) {
+      } else if (f == Fault.HANDSHAKE_GARBAGE || f == Fault.HANDSHAKE_TRUNCATED
+          || f == Fault.AUTH_ERROR) {
+        // these act when a client connects: as if the server restarted broken
+        closeConnections(s);
+      }
+      if (f != Fault.REFUSE && !listeners.containsKey(s) && !s.dead) {
         listen(s);
       }
     });
@@ -96,6 +101,17 @@ public final class FleetSimulator implements AutoCloseable {
   public void setSlowMillis(SimServer s, long millis) {
     synchronized (fleet) {
       s.slowMillis = millis;
+    }
+  }
+
+  /** Size of each row a {@link Fault#HUGE_RESULT} server streams (up to 16 MB minus a little). */
+  public void setHugeRowBytes(SimServer s, int bytes) {
+    if (bytes < 1 || bytes > Packets.MAX_PAYLOAD - 64) {
+      throw new IllegalArgumentException("huge row size " + bytes + " not in 1.."
+          + (Packets.MAX_PAYLOAD - 64));
+    }
+    synchronized (fleet) {
+      s.hugeRowBytes = bytes;
     }
   }
 
@@ -134,6 +150,13 @@ public final class FleetSimulator implements AutoCloseable {
 
   public long queries() {
     return queries.get();
+  }
+
+  /** Queries {@code s} received (whatever its fault made of them). */
+  public long queries(SimServer s) {
+    synchronized (fleet) {
+      return s.queries;
+    }
   }
 
   /** Connections open now (runs on the loop). */
@@ -259,7 +282,14 @@ public final class FleetSimulator implements AutoCloseable {
         }
         if (f != Fault.SILENT) {
           ByteArrayOutputStream out = new ByteArrayOutputStream();
-          Packets.frame(out, 0, Packets.greeting(Fleet.VERSION, connectionIds.getAndIncrement()));
+          byte[] greeting = Packets.greeting(Fleet.VERSION, connectionIds.getAndIncrement());
+          if (f == Fault.HANDSHAKE_GARBAGE) {
+            greeting = "\u0017garbage, not a greeting".getBytes(StandardCharsets.ISO_8859_1);
+          } else if (f == Fault.HANDSHAKE_TRUNCATED) {
+            // protocol, version, connection id: the scramble and capabilities are missing
+            greeting = java.util.Arrays.copyOf(greeting, 1 + Fleet.VERSION.length() + 1 + 4);
+          }
+          Packets.frame(out, 0, greeting);
           c.send(out.toByteArray());
         }
       }
@@ -275,6 +305,8 @@ public final class FleetSimulator implements AutoCloseable {
     SelectionKey key;
     ByteBuffer in = ByteBuffer.allocate(512);
     final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+    /** an endless answer being streamed: refills {@link #out} whenever it is empty */
+    RowStream stream;
     boolean loggedIn;
     boolean closeAfterFlush;
 
@@ -331,11 +363,21 @@ public final class FleetSimulator implements AutoCloseable {
       synchronized (fleet) {
         f = server.fault;
         slow = server.slowMillis;
+        if (loggedIn && p.length > 0 && p[0] == 0x03) {
+          server.queries++;
+        }
       }
       if (f == Fault.SILENT) {
         return;
       }
       ByteArrayOutputStream o = new ByteArrayOutputStream();
+      if (!loggedIn && f == Fault.AUTH_ERROR) {
+        Packets.frame(o, 2, Packets.error(1045, "28000", "Access denied for user 'orcha'@'"
+            + ch.socket().getInetAddress().getHostAddress() + "' (using password: YES)"));
+        closeAfterFlush = true;
+        send(o.toByteArray());
+        return;
+      }
       if (!loggedIn) {
         // the handshake response: any user and password are accepted
         loggedIn = true;
@@ -348,7 +390,7 @@ public final class FleetSimulator implements AutoCloseable {
         case 0x01 -> close(); // COM_QUIT
         case 0x03 -> {
           queries.incrementAndGet();
-          query(o, new String(p, 1, p.length - 1, StandardCharsets.UTF_8));
+          query(o, new String(p, 1, p.length - 1, StandardCharsets.UTF_8), f);
           reply(o.toByteArray(), f, slow, true);
         }
         case 0x0e, 0x02 -> { // COM_PING, COM_INIT_DB
@@ -362,12 +404,21 @@ public final class FleetSimulator implements AutoCloseable {
       }
     }
 
-    private void query(ByteArrayOutputStream o, String sql) {
+    private void query(ByteArrayOutputStream o, String sql, Fault f) {
       List<String> parts = split(sql);
       int seq = 1;
       for (int i = 0; i < parts.size(); i++) {
         int status = Packets.STATUS_AUTOCOMMIT
             | (i < parts.size() - 1 ? Packets.STATUS_MORE_RESULTS : 0);
+        if (f == Fault.HUGE_RESULT && listsReplicas(parts.get(i))) {
+          int rowBytes;
+          synchronized (fleet) {
+            rowBytes = server.hugeRowBytes;
+          }
+          List<String> cols = List.of("Server_id", "Host", "Port", "Master_id");
+          stream = new RowStream(Packets.resultHead(o, seq, cols, status), rowBytes);
+          return; // the rows never end: the statements after this one are never answered
+        }
         Statements.Answer a = statements.answer(server, parts.get(i));
         if (a instanceof Statements.Rows r) {
           seq = Packets.resultSet(o, seq, r.columns(), r.rows(), r.numeric(), status);
@@ -381,6 +432,32 @@ public final class FleetSimulator implements AutoCloseable {
     }
 
     private void reply(byte[] bytes, Fault f, long slow, boolean isQuery) {
+      if (isQuery && f == Fault.HANG_MID_RESULT) {
+        send(java.util.Arrays.copyOf(bytes, Math.max(1, bytes.length / 2)));
+        return;
+      }
+      if (isQuery && f == Fault.BAD_LENGTH) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        o.writeBytes(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 1}); // 16 MB announced
+        o.writeBytes("not sixteen megabytes".getBytes(StandardCharsets.US_ASCII));
+        send(o.toByteArray());
+        return;
+      }
+      if (isQuery && f == Fault.HUGE_COLUMN_COUNT) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        Packets.frame(o, 1, Packets.lenencInt(0xffffff));
+        send(o.toByteArray());
+        return;
+      }
+      if (isQuery && f == Fault.WRONG_SEQUENCE) {
+        for (int at = 0; at + 4 <= bytes.length; ) {
+          int len = (bytes[at] & 0xff) | (bytes[at + 1] & 0xff) << 8 | (bytes[at + 2] & 0xff) << 16;
+          bytes[at + 3] = 1;
+          at += 4 + len;
+        }
+        send(bytes);
+        return;
+      }
       if (isQuery && f == Fault.DROP_MID_RESULT) {
         byte[] half = java.util.Arrays.copyOf(bytes, Math.max(1, bytes.length / 2));
         send(half);
@@ -413,10 +490,16 @@ public final class FleetSimulator implements AutoCloseable {
 
     void flush() {
       try {
-        while (!out.isEmpty()) {
+        int chunks = 0;
+        while (!out.isEmpty() || stream != null && ch.isOpen()) {
+          if (out.isEmpty()) {
+            out.add(ByteBuffer.wrap(stream.next()));
+            chunks++;
+          }
           ByteBuffer b = out.peek();
           ch.write(b);
-          if (b.hasRemaining()) {
+          // an endless stream gives the loop back now and then: the other servers answer too
+          if (b.hasRemaining() || chunks >= 16) {
             key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
             return;
           }
@@ -443,6 +526,40 @@ public final class FleetSimulator implements AutoCloseable {
       } catch (IOException e) {
         // already closed
       }
+    }
+  }
+
+  /** The statements a probe lists replicas with, which a {@link Fault#HUGE_RESULT} never ends. */
+  private static boolean listsReplicas(String sql) {
+    String u = sql.toUpperCase(java.util.Locale.ROOT).replaceAll("\\s+", " ").trim();
+    return u.equals("SHOW SLAVE HOSTS") || u.equals("SHOW REPLICA HOSTS")
+        || u.contains("INFORMATION_SCHEMA.PROCESSLIST");
+  }
+
+  /**
+   * Rows of replicas that never end, made a chunk at a time as the client reads them: the
+   * simulator's memory stays one chunk per connection, however much the client takes.
+   */
+  private static final class RowStream {
+    private static final int CHUNK = 64 * 1024;
+    private int seq;
+    private long n;
+    private final String pad;
+
+    RowStream(int seq, int rowBytes) {
+      this.seq = seq;
+      this.pad = "x".repeat(Math.max(0, rowBytes - 40));
+    }
+
+    byte[] next() {
+      ByteArrayOutputStream o = new ByteArrayOutputStream(CHUNK + pad.length() + 64);
+      while (o.size() < CHUNK) {
+        n++;
+        Packets.frame(o, seq++, Packets.row(List.of(Long.toString(1_000_000 + n),
+            "10." + (n >> 16 & 0xff) + "." + (n >> 8 & 0xff) + "." + (n & 0xff) + pad, "3306",
+            "1")));
+      }
+      return o.toByteArray();
     }
   }
 

@@ -10,7 +10,7 @@ import java.util.Map;
  * not ask for CLIENT_DEPRECATE_EOF (the simulator does not offer it): greeting, OK, ERR, and text
  * result sets (column count, column definitions, EOF, rows, EOF).
  */
-final class Packets {
+public final class Packets {
 
   static final int CLIENT_LONG_PASSWORD = 1;
   static final int CLIENT_FOUND_ROWS = 2;
@@ -27,12 +27,14 @@ final class Packets {
       | CLIENT_SECURE_CONNECTION | CLIENT_MULTI_STATEMENTS | CLIENT_MULTI_RESULTS
       | CLIENT_PLUGIN_AUTH;
   static final int STATUS_AUTOCOMMIT = 0x0002;
+  /** the largest payload one packet carries; a longer one continues in the next packet */
+  static final int MAX_PAYLOAD = 0xffffff;
   static final int STATUS_MORE_RESULTS = 0x0008;
 
   private Packets() {}
 
   /** Appends one packet (3-byte length, sequence id, payload) to {@code out}. */
-  static void frame(ByteArrayOutputStream out, int seq, byte[] payload) {
+  public static void frame(ByteArrayOutputStream out, int seq, byte[] payload) {
     out.write(payload.length & 0xff);
     out.write((payload.length >> 8) & 0xff);
     out.write((payload.length >> 16) & 0xff);
@@ -40,7 +42,8 @@ final class Packets {
     out.writeBytes(payload);
   }
 
-  static byte[] greeting(String version, long connectionId) {
+  /** A protocol 10 greeting: mysql_native_password, no TLS offered. */
+  public static byte[] greeting(String version, long connectionId) {
     ByteArrayOutputStream p = new ByteArrayOutputStream();
     p.write(10);
     p.writeBytes((version + "\0").getBytes(StandardCharsets.US_ASCII));
@@ -101,19 +104,33 @@ final class Packets {
     }
     frame(out, seq++, eof(status & ~STATUS_MORE_RESULTS));
     for (Map<String, String> r : rows) {
-      ByteArrayOutputStream p = new ByteArrayOutputStream();
-      for (String c : columns) {
-        String v = r.get(c);
-        if (v == null) {
-          p.write(0xfb);
-        } else {
-          lenencString(p, v);
-        }
-      }
-      frame(out, seq++, p.toByteArray());
+      frame(out, seq++, row(columns.stream().map(r::get).toList()));
     }
     frame(out, seq++, eof(status));
     return seq;
+  }
+
+  /** The head of a text result set (column count, VARCHAR definitions, EOF); the next sequence. */
+  static int resultHead(ByteArrayOutputStream out, int seq, List<String> columns, int status) {
+    frame(out, seq++, lenencInt(columns.size()));
+    for (String c : columns) {
+      frame(out, seq++, columnDefinition(c, false));
+    }
+    frame(out, seq++, eof(status & ~STATUS_MORE_RESULTS));
+    return seq;
+  }
+
+  /** One text row's payload; a null value is SQL NULL. */
+  static byte[] row(List<String> values) {
+    ByteArrayOutputStream p = new ByteArrayOutputStream();
+    for (String v : values) {
+      if (v == null) {
+        p.write(0xfb);
+      } else {
+        lenencString(p, v);
+      }
+    }
+    return p.toByteArray();
   }
 
   private static byte[] columnDefinition(String name, boolean numeric) {

@@ -32,10 +32,17 @@ public final class SimServer {
   boolean sqlRunning;
   int sqlErrno;
   String sqlError = "";
+  /** the IO thread stopped with this error (the master refused what it asked for); 0 = none */
+  int ioErrno;
+  String ioError = "";
   long lagSeconds;
   boolean dead;
   Fault fault = Fault.NONE;
   long slowMillis = 3000;
+  /** COM_QUERY packets received */
+  long queries;
+  /** size of each row of a {@link Fault#HUGE_RESULT} answer */
+  int hugeRowBytes = 100;
 
   /** the GTID this server had when its position last stopped following the clock */
   long frozenOrigin;
@@ -67,7 +74,7 @@ public final class SimServer {
 
   boolean ioConnected() {
     SimServer m = master();
-    return channel && ioRunning && m != null && m.up();
+    return channel && ioRunning && ioErrno == 0 && m != null && m.up();
   }
 
   boolean replicating() {
@@ -146,7 +153,7 @@ public final class SimServer {
         : ioRunning ? "Reconnecting after a failed master event read" : "");
     r.put("Master_Host", masterHost);
     r.put("Master_Port", Integer.toString(masterPort));
-    r.put("Slave_IO_Running", !ioRunning ? "No" : connected ? "Yes" : "Connecting");
+    r.put("Slave_IO_Running", !ioRunning || ioErrno != 0 ? "No" : connected ? "Yes" : "Connecting");
     r.put("Slave_SQL_Running", sqlRunning && sqlErrno == 0 ? "Yes" : "No");
     r.put("Read_Master_Log_Pos", pos);
     r.put("Exec_Master_Log_Pos", pos);
@@ -154,13 +161,13 @@ public final class SimServer {
     r.put("Last_Error", sqlError);
     r.put("Last_SQL_Errno", Integer.toString(sqlErrno));
     r.put("Last_SQL_Error", sqlError);
-    boolean ioError = ioRunning && !connected;
-    r.put("Last_IO_Errno", ioError ? "2003" : "0");
-    r.put("Last_IO_Error", ioError ? "error reconnecting to master 'repl@" + masterHost + ":"
+    boolean ioError = ioRunning && !connected && ioErrno == 0;
+    r.put("Last_IO_Errno", ioErrno != 0 ? Integer.toString(ioErrno) : ioError ? "2003" : "0");
+    r.put("Last_IO_Error", ioErrno != 0 ? this.ioError : ioError ? "error reconnecting to master 'repl@" + masterHost + ":"
         + masterPort + "' - retry-time: 1  maximum-retries: 100000  message: Can't connect to"
         + " MySQL server on '" + masterHost + "' (111 \"Connection refused\")" : "");
     r.put("Seconds_Behind_Master", sqlRunning && sqlErrno == 0 && connected
-        ? Long.toString(lagSeconds) : sqlRunning && sqlErrno == 0 ? "0" : null);
+        ? Long.toString(lagSeconds) : sqlRunning && sqlErrno == 0 && ioErrno == 0 ? "0" : null);
     r.put("Master_Server_Id", m == null ? "0" : Long.toString(m.serverId));
     r.put("Using_Gtid", useGtid);
     r.put("Gtid_IO_Pos", gtidText(now));

@@ -212,6 +212,73 @@ class SimulatorProtocolTest {
     }
   }
 
+  /**
+   * Each hostile fault fails the probe with a reason that names the server, within the
+   * timeouts (1 s per statement here): faults of the login on a new connection, faults of the
+   * answers on the kept one. The server is probed fine again once the fault is gone.
+   */
+  @Test
+  void hostileServersFailTheProbeWithAReasonWithinTheTimeouts() throws Exception {
+    record Case(Fault fault, boolean atLogin, Reason reason, String says) {}
+    List<Case> cases = List.of(
+        new Case(Fault.HANG_MID_RESULT, false, Reason.TIMEOUT, "no answer to"),
+        new Case(Fault.HUGE_RESULT, false, Reason.PROTOCOL_ERROR, "more than 10000 rows"),
+        new Case(Fault.BAD_LENGTH, false, Reason.PROTOCOL_ERROR, "a packet announcing 16777215"),
+        new Case(Fault.HUGE_COLUMN_COUNT, false, Reason.PROTOCOL_ERROR,
+            "a result set of 16777215 columns"),
+        new Case(Fault.WRONG_SEQUENCE, false, Reason.PROTOCOL_ERROR, "packets out of order"),
+        new Case(Fault.HANDSHAKE_GARBAGE, true, Reason.PROTOCOL_ERROR, "not a MySQL server"),
+        new Case(Fault.HANDSHAKE_TRUNCATED, true, Reason.PROTOCOL_ERROR, "a truncated greeting"),
+        new Case(Fault.AUTH_ERROR, true, Reason.ACCESS_DENIED, "access denied"));
+    StringBuilder seen = new StringBuilder();
+    InstanceKey key = new InstanceKey(master.host, master.port);
+    for (Case c : cases) {
+      if (c.atLogin()) {
+        prober.forget(key).toCompletableFuture().get();
+      } else {
+        reached(master); // the connection the next probe reuses
+      }
+      sim.setFault(master, c.fault());
+      long t0 = System.nanoTime();
+      ProbeResult.Failed f = failed(master);
+      long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      seen.append(String.format("%n  %-20s %5d ms  %s", c.fault(), took, f.failure().message()));
+      assertEquals(c.reason(), f.failure().reason(), c.fault() + ": " + f.failure().message());
+      assertTrue(f.failure().message().startsWith(master.key() + ": ")
+          && f.failure().message().contains(c.says()), c.fault() + ": " + f.failure().message());
+      assertTrue(took < 2500, c.fault() + " took " + took + " ms");
+      sim.setFault(master, Fault.NONE);
+      reached(master);
+    }
+    System.out.println("hostile servers:" + seen);
+  }
+
+  @Test
+  void hugeRowsAreRefusedPastTheAnswerBound() throws Exception {
+    reached(master);
+    sim.setHugeRowBytes(master, 1 << 20);
+    sim.setFault(master, Fault.HUGE_RESULT);
+    ProbeResult.Failed f = failed(master);
+    assertEquals(Reason.PROTOCOL_ERROR, f.failure().reason(), f.failure().message());
+    assertTrue(f.failure().message().contains("an answer larger than 4 MiB"),
+        f.failure().message());
+  }
+
+  @Test
+  void aBrokenIoThreadShowsInTheProbeAndStartSlaveRepairsIt() throws Exception {
+    sim.fleet.breakIoThread(r1, 1236, "Got fatal error 1236 from master when reading data from"
+        + " binary log: 'Could not find GTID state requested by slave in any binlog files'");
+    Instance broken = reached(r1);
+    assertEquals(ThreadState.STOPPED, broken.replication().ioThread());
+    assertEquals(1236, broken.replication().lastIoErrno());
+    assertEquals(null, broken.replication().secondsBehindMaster());
+    long frozen = seq(broken);
+    exec(r1, "STOP SLAVE", "START SLAVE");
+    Instance repaired = reached(r1);
+    assertEquals(ThreadState.RUNNING, repaired.replication().ioThread());
+    assertTrue(seq(repaired) >= frozen);
+  }
+
   private void exec(SimServer s, String... sql) {
     MySqlConnectionConfiguration config = MySqlConnectionConfiguration.builder()
         .host(s.host).port(s.port).user("orcha").password("pw")

@@ -111,6 +111,8 @@ final class Statements {
         s.changing(now, () -> {
           s.sqlErrno = 0;
           s.sqlError = "";
+          s.ioErrno = 0;
+          s.ioError = "";
           threads(s, u, true);
         });
         return new Ok();
