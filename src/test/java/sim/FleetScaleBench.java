@@ -170,22 +170,36 @@ class FleetScaleBench {
         .redirectOutput(dir.resolve("orcha.log").toFile()).start();
   }
 
-  /** Discovers every master (at most 8 requests at once); their replicas are crawled. */
+  /**
+   * Discovers every master (at most 8 requests at once); their replicas are crawled. A discover
+   * that fails (a login timing out while thousands of first probes run) is retried, as an
+   * operator's script would, up to 3 times; the retries are counted in the log.
+   */
   private void discoverMasters(String base, int servers) throws Exception {
     Semaphore inFlight = new Semaphore(8);
+    java.util.concurrent.atomic.AtomicInteger retries = new java.util.concurrent.atomic.AtomicInteger();
     List<CompletableFuture<?>> all = new ArrayList<>();
     for (int i = 0; i < servers; i += 10) {
       inFlight.acquire();
       String url = base + "discover/" + SimulatorScaleTest.address(i) + "/" + SIM_PORT;
-      all.add(http.sendAsync(get(url), HttpResponse.BodyHandlers.ofString())
-          .whenComplete((r, e) -> inFlight.release())
-          .thenAccept(r -> {
-            if (r.statusCode() != 200) {
-              throw new IllegalStateException(url + ": " + r.statusCode() + " " + r.body());
-            }
-          }));
+      all.add(discover(url, 3, retries).whenComplete((r, e) -> inFlight.release()));
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+    System.out.println("fleet scale: " + servers / 10 + " discover calls, " + retries + " retried");
+  }
+
+  private CompletableFuture<Void> discover(String url, int attempts,
+      java.util.concurrent.atomic.AtomicInteger retries) {
+    return http.sendAsync(get(url), HttpResponse.BodyHandlers.ofString()).thenCompose(r -> {
+      if (r.statusCode() == 200) {
+        return CompletableFuture.completedFuture(null);
+      }
+      if (attempts <= 1) {
+        throw new IllegalStateException(url + ": " + r.statusCode() + " " + r.body());
+      }
+      retries.incrementAndGet();
+      return discover(url, attempts - 1, retries);
+    });
   }
 
   /** One reading of the counters that are compared over a window. */
@@ -259,6 +273,12 @@ class FleetScaleBench {
         String.valueOf(p.pid()), "GC.run").redirectErrorStream(true).start();
     gc.getInputStream().readAllBytes();
     gc.waitFor(60, TimeUnit.SECONDS);
+    if (Boolean.getBoolean("fleet.histogram")) { // what the heap holds, for profiling
+      new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+          String.valueOf(p.pid()), "GC.class_histogram").redirectErrorStream(true)
+          .redirectOutput(Path.of("target", "fleet-histogram-" + p.pid() + ".txt").toFile())
+          .start().waitFor(60, TimeUnit.SECONDS);
+    }
     return (long) metrics().value("jvm_memory_used_bytes", "area", "heap") >> 20;
   }
 
