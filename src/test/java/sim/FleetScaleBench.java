@@ -39,13 +39,15 @@ import testkit.Scrape;
  * full GC and RSS, backend rows written per second (orcha_backend_rows_written_total), the
  * probes' p99 latency (histogram buckets); the same rows per second while 1 % of the servers
  * change state every second; and how long after a master's kill -9 the DeadMaster analysis
- * names it. Writes bench/results/fleet-scale.md. {@code -Dfleet.scale=1000@5,2000@1} picks rows.
+ * names it. Writes bench/results/fleet-scale.md. {@code -Dfleet.scale=1000@5,2000@1,3x5000@5} picks rows (3x: shared probing over 3 nodes).
  */
 @Tag("bench")
 class FleetScaleBench {
 
   static final int SIM_PORT = 11383;
   static final int HTTP_PORT = 11381;
+  /** Artery ports of the shared-probing nodes (a single node binds port 0). */
+  static final int ARTERY = 11395;
   static final int PER_SIMULATOR = 5000;
   static final Duration STEADY = Duration.ofSeconds(30);
   static final Duration CHURN = Duration.ofSeconds(30);
@@ -65,14 +67,115 @@ class FleetScaleBench {
 
   @Test
   void scale() throws Exception {
-    String spec = System.getProperty("fleet.scale", "1000@5,5000@5,10000@5,1000@1,2000@1,5000@1");
+    String spec = System.getProperty("fleet.scale",
+        "1000@5,5000@5,10000@5,1000@1,2000@1,5000@1,3x5000@5,3x2000@1,10000@1");
     List<Row> rows = new ArrayList<>();
+    List<SharedRow> shared = new ArrayList<>();
     for (String one : spec.split(",")) {
       String[] p = one.trim().split("@");
-      Row r = run(Integer.parseInt(p[0]), Integer.parseInt(p[1]));
-      System.out.println("fleet scale: " + r);
-      rows.add(r);
-      write(rows);
+      if (p[0].contains("x")) {
+        String[] n = p[0].split("x");
+        SharedRow r = runShared(Integer.parseInt(n[0]), Integer.parseInt(n[1]),
+            Integer.parseInt(p[1]));
+        System.out.println("fleet scale: " + r);
+        shared.add(r);
+      } else {
+        Row r = run(Integer.parseInt(p[0]), Integer.parseInt(p[1]));
+        System.out.println("fleet scale: " + r);
+        rows.add(r);
+      }
+      write(rows, shared);
+    }
+  }
+
+  record SharedRow(int nodes, int servers, int poll, List<Double> probesPerSecond,
+      List<Double> cpuPercent, List<Long> assigned, List<Long> rssMiB, double perServer,
+      double simCpuPercent, double detectSeconds, double discoverySeconds) {}
+
+  /**
+   * Shared probing: {@code nodes} orcha nodes in a cluster, each in its own JVM, the fleet
+   * discovered through the first; per node its probe rate, CPU, RSS and assigned servers, and
+   * how often each server is probed per poll interval by all nodes together (1 = once).
+   */
+  private SharedRow runShared(int nodes, int servers, int poll) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve(nodes + "x" + servers + "-" + poll));
+    List<Process> sims = new ArrayList<>();
+    List<Process> orchas = new ArrayList<>();
+    try {
+      for (int first = 0; first < servers; first += PER_SIMULATOR) {
+        sims.add(simulator(Math.min(PER_SIMULATOR, servers - first), first, dir));
+      }
+      StringBuilder seeds = new StringBuilder("[");
+      for (int i = 0; i < nodes; i++) {
+        seeds.append(i == 0 ? "" : ", ").append("\"127.0.0.1:").append(ARTERY + i).append('"');
+      }
+      seeds.append(']');
+      for (int i = 0; i < nodes; i++) {
+        orchas.add(orcha(servers, poll, dir.resolve("node" + i), HTTP_PORT + 10 + i, """
+            orcha.node-name = "orcha-%d"
+            orcha.cluster.bind = "127.0.0.1:%d"
+            orcha.cluster.nodes = %s
+            orcha.discovery.shared-probing.enabled = true
+            """.formatted(i, ARTERY + i, seeds)));
+      }
+      List<String> bases = new ArrayList<>();
+      for (int i = 0; i < nodes; i++) {
+        bases.add("http://127.0.0.1:" + (HTTP_PORT + 10 + i) + "/");
+      }
+      Eventually.await("a leader", Duration.ofSeconds(90),
+          () -> status(bases.get(0) + "api/leader-check"), st -> st == 200);
+      long t0 = System.nanoTime();
+      discoverMasters(bases.get(0) + "api/", servers);
+      for (String b : bases) {
+        Eventually.await(servers + " reachable on " + b, Duration.ofSeconds(900),
+            () -> metrics(b), m -> m.value("orcha_servers", "state", "reachable") == servers);
+      }
+      double discovery = (System.nanoTime() - t0) / 1e9;
+      pause(Duration.ofSeconds(Math.max(10, 2L * poll)));
+      List<Scrape> before = new ArrayList<>();
+      List<Long> cpuBefore = new ArrayList<>();
+      for (int i = 0; i < nodes; i++) {
+        before.add(metrics(bases.get(i)));
+        cpuBefore.add(cpuTicks(orchas.get(i).pid()));
+      }
+      long simBefore = 0;
+      for (Process p : sims) {
+        simBefore += cpuTicks(p.pid());
+      }
+      long w0 = System.nanoTime();
+      pause(STEADY);
+      double secs = (System.nanoTime() - w0) / 1e9;
+      List<Double> rates = new ArrayList<>();
+      List<Double> cpu = new ArrayList<>();
+      List<Long> assigned = new ArrayList<>();
+      List<Long> rss = new ArrayList<>();
+      double total = 0;
+      for (int i = 0; i < nodes; i++) {
+        Scrape after = metrics(bases.get(i));
+        double rate = (after.value("orcha_probe_duration_seconds_count")
+            - before.get(i).value("orcha_probe_duration_seconds_count")) / secs;
+        rates.add(rate);
+        total += rate;
+        cpu.add(100.0 * (cpuTicks(orchas.get(i).pid()) - cpuBefore.get(i)) / TICKS / secs);
+        assigned.add((long) after.value("orcha_probes_assigned"));
+        rss.add(rssMiB(orchas.get(i)));
+      }
+      long simAfter = 0;
+      for (Process p : sims) {
+        simAfter += cpuTicks(p.pid());
+      }
+      String master = SimulatorScaleTest.address(0);
+      long killed = System.nanoTime();
+      command(sims.get(0), "kill " + master);
+      Eventually.await("DeadMaster on " + master, Duration.ofSeconds(60),
+          () -> analysis(bases.get(0)), x -> x.findValues("Analysis").stream()
+              .anyMatch(v -> v.asText().equals("DeadMaster")));
+      double detect = (System.nanoTime() - killed) / 1e9;
+      return new SharedRow(nodes, servers, poll, rates, cpu, assigned, rss,
+          total * poll / servers, 100.0 * (simAfter - simBefore) / TICKS / secs, detect, discovery);
+    } finally {
+      orchas.forEach(FleetScaleBench::stop);
+      sims.forEach(FleetScaleBench::stop);
     }
   }
 
@@ -148,21 +251,26 @@ class FleetScaleBench {
   }
 
   private Process orcha(int servers, int poll, Path dir) throws IOException {
+    return orcha(servers, poll, dir, HTTP_PORT, "orcha.cluster.bind = \"127.0.0.1:0\"\n");
+  }
+
+  private Process orcha(int servers, int poll, Path dir, int httpPort, String more)
+      throws IOException {
+    Files.createDirectories(dir);
     Path conf = dir.resolve("orcha.conf");
     Files.writeString(conf, """
         orcha.http.listen-address = "127.0.0.1:%d"
-        orcha.cluster.bind = "127.0.0.1:0"
         orcha.backend.sqlite-file = "%s"
         orcha.discovery.poll-interval = %ds
         orcha.mysql.topology-user = orcha
         orcha.mysql.topology-password = orcha
         pekko.loglevel = WARNING
-        """.formatted(HTTP_PORT, dir.resolve("orcha.db"), poll));
+        """.formatted(httpPort, dir.resolve("orcha.db"), poll) + more);
     List<String> cmd = new ArrayList<>(List.of(java(), "--add-opens", "java.base/java.nio=ALL-UNNAMED",
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-Xmx1g"));
     if (Boolean.getBoolean("fleet.jfr")) {
       cmd.add("-XX:StartFlightRecording=filename=" + Path.of("target", "fleet-" + servers + "-"
-          + poll + ".jfr").toAbsolutePath() + ",settings=profile");
+          + poll + "-" + httpPort + ".jfr").toAbsolutePath() + ",settings=profile");
     }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "orcha.Main", "--config",
         conf.toString()));
@@ -299,12 +407,20 @@ class FleetScaleBench {
   }
 
   private Scrape metrics() {
-    return Scrape.parse(body("http://127.0.0.1:" + HTTP_PORT + "/metrics"));
+    return metrics("http://127.0.0.1:" + HTTP_PORT + "/");
+  }
+
+  private Scrape metrics(String base) {
+    return Scrape.parse(body(base + "metrics"));
   }
 
   private JsonNode analysis() {
+    return analysis("http://127.0.0.1:" + HTTP_PORT + "/");
+  }
+
+  private JsonNode analysis(String base) {
     try {
-      JsonNode n = JSON.readTree(body("http://127.0.0.1:" + HTTP_PORT + "/api/replication-analysis"));
+      JsonNode n = JSON.readTree(body(base + "api/replication-analysis"));
       return n.has("Details") ? n.get("Details") : n;
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -354,12 +470,17 @@ class FleetScaleBench {
     Thread.sleep(d.toMillis());
   }
 
+  private static String join(List<Double> values, String unit) {
+    return values.stream().map(v -> fmt(v) + unit)
+        .collect(java.util.stream.Collectors.joining(" / "));
+  }
+
   private static String fmt(double v) {
     return v >= 100 ? String.format("%.0f", v) : v >= 10 ? String.format("%.1f", v)
         : String.format("%.2f", v);
   }
 
-  private static void write(List<Row> rows) throws IOException {
+  private static void write(List<Row> rows, List<SharedRow> shared) throws IOException {
     StringBuilder md = new StringBuilder();
     md.append("# Fleet scale: one orcha node, SQLite, simulated servers\n\n")
         .append("Measured ").append(LocalDate.now()).append(" by `sim.FleetScaleBench` (`bin/bench")
@@ -394,6 +515,34 @@ class FleetScaleBench {
           .append(fmt(r.discoverySeconds())).append(" s | ").append(r.connections()).append(" | ")
           .append(r.threads()).append(" | ").append(fmt(r.assemblyMs())).append(" ms | ")
           .append(fmt(r.analysisMs())).append(" ms |\n");
+    }
+    if (!shared.isEmpty()) {
+      md.append("\n## Shared probing\n\n")
+          .append("orcha.discovery.shared-probing.enabled = true, observers = 1: the nodes of one")
+          .append(" cluster (each in its own JVM, on this same 2-core machine) split the fleet by a")
+          .append(" rendezvous hash over the live nodes and share what they observe; the fleet is")
+          .append(" discovered through the first node. Per node: probes per second, CPU % of one")
+          .append(" core, servers assigned (orcha_probes_assigned), RSS. Probes per server per")
+          .append(" interval: all nodes' probes together, per server and poll interval (1.00 = each")
+          .append(" server probed once, by one node; without shared probing it would be the node")
+          .append(" count). Every node lists every server reachable.\n\n")
+          .append("| nodes | servers | poll | probes/s per node | CPU per node | assigned per node")
+          .append(" | RSS per node | probes per server per interval | simulator CPU | DeadMaster")
+          .append(" detected | first discovery (all nodes) |\n")
+          .append("|---:|---:|---:|---|---|---|---|---:|---:|---:|---:|\n");
+      for (SharedRow r : shared) {
+        md.append("| ").append(r.nodes()).append(" | ").append(String.format("%,d", r.servers()))
+            .append(" | ").append(r.poll()).append(" s | ")
+            .append(join(r.probesPerSecond(), "")).append(" | ")
+            .append(join(r.cpuPercent(), " %")).append(" | ")
+            .append(r.assigned().stream().map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(" / "))).append(" | ")
+            .append(r.rssMiB().stream().map(x -> x + " MiB")
+                .collect(java.util.stream.Collectors.joining(" / "))).append(" | ")
+            .append(fmt(r.perServer())).append(" | ").append(fmt(r.simCpuPercent())).append(" % | ")
+            .append(fmt(r.detectSeconds())).append(" s | ").append(fmt(r.discoverySeconds()))
+            .append(" s |\n");
+      }
     }
     Path out = Path.of("bench", "results", "fleet-scale.md");
     Files.createDirectories(out.getParent());
