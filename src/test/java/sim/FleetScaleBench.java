@@ -26,7 +26,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import testkit.Eventually;
 import testkit.Scrape;
 
@@ -54,8 +53,8 @@ class FleetScaleBench {
   static final ObjectMapper JSON = new ObjectMapper();
   static final long TICKS = 100; // USER_HZ on Linux
 
-  @TempDir
-  Path tmp;
+  /** Configurations, databases and logs of the runs (kept for a look after the run). */
+  final Path tmp = Path.of(System.getProperty("fleet.dir", "target/fleet-bench")).toAbsolutePath();
 
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
@@ -98,7 +97,7 @@ class FleetScaleBench {
    * how often each server is probed per poll interval by all nodes together (1 = once).
    */
   private SharedRow runShared(int nodes, int servers, int poll) throws Exception {
-    Path dir = Files.createDirectories(tmp.resolve(nodes + "x" + servers + "-" + poll));
+    Path dir = fresh(tmp.resolve(nodes + "x" + servers + "-" + poll));
     List<Process> sims = new ArrayList<>();
     List<Process> orchas = new ArrayList<>();
     try {
@@ -180,7 +179,7 @@ class FleetScaleBench {
   }
 
   private Row run(int servers, int poll) throws Exception {
-    Path dir = Files.createDirectories(tmp.resolve(servers + "-" + poll));
+    Path dir = fresh(tmp.resolve(servers + "-" + poll));
     List<Process> sims = new ArrayList<>();
     Process orcha = null;
     try {
@@ -237,6 +236,16 @@ class FleetScaleBench {
       }
       sims.forEach(FleetScaleBench::stop);
     }
+  }
+
+  /** An empty directory (a database left by an earlier run would be restored from). */
+  private static Path fresh(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (var walk = Files.walk(dir)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    return Files.createDirectories(dir);
   }
 
   private Process simulator(int servers, int first, Path dir) throws Exception {
