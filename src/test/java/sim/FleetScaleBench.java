@@ -167,8 +167,7 @@ class FleetScaleBench {
       long killed = System.nanoTime();
       command(sims.get(0), "kill " + master);
       Eventually.await("DeadMaster on " + master, Duration.ofSeconds(60),
-          () -> analysis(bases.get(0)), x -> x.findValues("Analysis").stream()
-              .anyMatch(v -> v.asText().equals("DeadMaster")));
+          () -> analysis(bases.get(0)), x -> deadMaster(x, master));
       double detect = (System.nanoTime() - killed) / 1e9;
       return new SharedRow(nodes, servers, poll, rates, cpu, assigned, rss,
           total * poll / servers, 100.0 * (simAfter - simBefore) / TICKS / secs, detect, discovery);
@@ -192,8 +191,9 @@ class FleetScaleBench {
           s -> s == 200);
       long t0 = System.nanoTime();
       discoverMasters(base, servers);
-      Eventually.await(servers + " reachable", Duration.ofSeconds(900), this::metrics,
-          m -> m.value("orcha_servers", "state", "reachable") == servers);
+      // an overloaded node (more probes wanted than it can do) may always have a few failing
+      Eventually.await(servers + " reachable", Duration.ofSeconds(600), this::metrics,
+          m -> m.value("orcha_servers", "state", "reachable") >= 0.995 * servers);
       double discovery = (System.nanoTime() - t0) / 1e9;
       pause(Duration.ofSeconds(Math.max(10, 2L * poll))); // let the first round's work settle
 
@@ -212,15 +212,24 @@ class FleetScaleBench {
       }
       Sample d = sample(orcha, sims);
       command(sims.get(0), "mend");
-      Eventually.await("replication mended", Duration.ofSeconds(120), this::analysis,
-          x -> x.size() == 0);
+      try {
+        Eventually.await("replication mended", Duration.ofSeconds(120), this::analysis,
+            x -> x.size() == 0);
+      } catch (AssertionError e) { // overloaded: some servers keep failing probes
+        System.out.println("fleet scale: analysis not empty before the kill");
+      }
 
       String master = SimulatorScaleTest.address(0);
       long killed = System.nanoTime();
       command(sims.get(0), "kill " + master);
-      Eventually.await("DeadMaster on " + master, Duration.ofSeconds(60), this::analysis,
-          x -> x.findValues("Analysis").stream().anyMatch(v -> v.asText().equals("DeadMaster")));
-      double detect = (System.nanoTime() - killed) / 1e9;
+      double detect;
+      try {
+        Eventually.await("DeadMaster on " + master, Duration.ofSeconds(60), this::analysis,
+            x -> deadMaster(x, master));
+        detect = (System.nanoTime() - killed) / 1e9;
+      } catch (AssertionError e) {
+        detect = Double.NaN; // shown as "not within 60 s"
+      }
 
       double secs = (b.nanos - a.nanos) / 1e9;
       double churnSecs = (d.nanos - c.nanos) / 1e9;
@@ -290,7 +299,7 @@ class FleetScaleBench {
   /**
    * Discovers every master (at most 8 requests at once); their replicas are crawled. A discover
    * that fails (a login timing out while thousands of first probes run) is retried, as an
-   * operator's script would, up to 3 times; the retries are counted in the log.
+   * operator's script would, up to 10 times, a second apart; the retries are counted in the log.
    */
   private void discoverMasters(String base, int servers) throws Exception {
     Semaphore inFlight = new Semaphore(8);
@@ -299,7 +308,7 @@ class FleetScaleBench {
     for (int i = 0; i < servers; i += 10) {
       inFlight.acquire();
       String url = base + "discover/" + SimulatorScaleTest.address(i) + "/" + SIM_PORT;
-      all.add(discover(url, 3, retries).whenComplete((r, e) -> inFlight.release()));
+      all.add(discover(url, 10, retries).whenComplete((r, e) -> inFlight.release()));
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
     System.out.println("fleet scale: " + servers / 10 + " discover calls, " + retries + " retried");
@@ -315,7 +324,9 @@ class FleetScaleBench {
         throw new IllegalStateException(url + ": " + r.statusCode() + " " + r.body());
       }
       retries.incrementAndGet();
-      return discover(url, attempts - 1, retries);
+      return CompletableFuture.runAsync(() -> { },
+              CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS))
+          .thenCompose(x -> discover(url, attempts - 1, retries));
     });
   }
 
@@ -348,6 +359,17 @@ class FleetScaleBench {
             m.value("orcha_topology_work_duration_seconds_count", "step", "assembly"),
             m.value("orcha_topology_work_duration_seconds_sum", "step", "analysis"),
             m.value("orcha_topology_work_duration_seconds_count", "step", "analysis")});
+  }
+
+  /** The analysis names {@code host} DeadMaster (or with some replicas dead too). */
+  private static boolean deadMaster(JsonNode analysis, String host) {
+    for (JsonNode a : analysis) {
+      if (a.path("AnalyzedInstanceKey").path("Hostname").asText().equals(host)
+          && a.path("Analysis").asText().startsWith("DeadMaster")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Mean milliseconds of a timer over the window: its sum at {@code i}, count at i + 1. */
@@ -520,7 +542,8 @@ class FleetScaleBench {
           .append(fmt(r.simCpuPercent())).append(" % | ").append(r.liveHeapMiB()).append(" MiB | ")
           .append(r.rssMiB()).append(" MiB | ").append(fmt(r.rowsSteady())).append(" | ")
           .append(fmt(r.rowsChurn())).append(" (").append(r.churnPerSecond()).append(") | ")
-          .append(r.p99()).append(" | ").append(fmt(r.detectSeconds())).append(" s | ")
+          .append(r.p99()).append(" | ").append(Double.isNaN(r.detectSeconds())
+              ? "not within 60 s" : fmt(r.detectSeconds()) + " s").append(" | ")
           .append(fmt(r.discoverySeconds())).append(" s | ").append(r.connections()).append(" | ")
           .append(r.threads()).append(" | ").append(fmt(r.assemblyMs())).append(" ms | ")
           .append(fmt(r.analysisMs())).append(" ms |\n");
