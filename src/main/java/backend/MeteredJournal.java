@@ -1,7 +1,6 @@
 package backend;
 
 import com.typesafe.config.Config;
-import java.time.Duration;
 import org.apache.pekko.persistence.AtomicWrite;
 import org.apache.pekko.persistence.jdbc.journal.JdbcAsyncWriteJournal;
 import scala.collection.immutable.Seq;
@@ -22,8 +21,7 @@ public class MeteredJournal extends JdbcAsyncWriteJournal {
 
   public MeteredJournal(Config config) {
     super(config);
-    this.observer = context().system().settings().setup().get(WriteObserverSetup.class)
-        .map(WriteObserverSetup::observer).orElse(WriteObserver.NONE);
+    this.observer = WriteObserverSetup.observerOf(context().system());
   }
 
   @Override
@@ -40,11 +38,7 @@ public class MeteredJournal extends JdbcAsyncWriteJournal {
     long rows = events;
     Future<Seq<Try<BoxedUnit>>> written = super.asyncWriteMessages(messages);
     written.onComplete(result -> {
-      observer.written(WriteObserver.JOURNAL, Duration.ofNanos(System.nanoTime() - start),
-          result.isSuccess());
-      if (result.isSuccess()) {
-        observer.rows(WriteObserver.JOURNAL, rows);
-      }
+      observer.finished(WriteObserver.JOURNAL, start, rows, result.isSuccess());
       return BoxedUnit.UNIT;
     }, context().dispatcher());
     return written;

@@ -1,7 +1,6 @@
 package backend;
 
 import com.typesafe.config.Config;
-import java.time.Duration;
 import org.apache.pekko.persistence.SnapshotMetadata;
 import org.apache.pekko.persistence.jdbc.snapshot.JdbcSnapshotStore;
 import scala.concurrent.Future;
@@ -18,8 +17,7 @@ public class MeteredSnapshotStore extends JdbcSnapshotStore {
 
   public MeteredSnapshotStore(Config config) {
     super(config);
-    this.observer = context().system().settings().setup().get(WriteObserverSetup.class)
-        .map(WriteObserverSetup::observer).orElse(WriteObserver.NONE);
+    this.observer = WriteObserverSetup.observerOf(context().system());
   }
 
   @Override
@@ -30,11 +28,7 @@ public class MeteredSnapshotStore extends JdbcSnapshotStore {
     long start = System.nanoTime();
     Future<BoxedUnit> saved = super.saveAsync(metadata, snapshot);
     saved.onComplete(result -> {
-      observer.written(WriteObserver.SNAPSHOT, Duration.ofNanos(System.nanoTime() - start),
-          result.isSuccess());
-      if (result.isSuccess()) {
-        observer.rows(WriteObserver.SNAPSHOT, 1);
-      }
+      observer.finished(WriteObserver.SNAPSHOT, start, 1, result.isSuccess());
       return BoxedUnit.UNIT;
     }, context().dispatcher());
     return saved;

@@ -31,6 +31,17 @@ public interface WriteObserver {
 
   WriteObserver NONE = (store, took, ok) -> { };
 
+  /**
+   * A write of {@code rows} rows that started at {@code startNanos} (System.nanoTime) ended:
+   * its time is recorded, and its rows when it succeeded.
+   */
+  default void finished(String store, long startNanos, long rows, boolean ok) {
+    written(store, Duration.ofNanos(System.nanoTime() - startNanos), ok);
+    if (ok) {
+      rows(store, rows);
+    }
+  }
+
   /** Runs a write of one row and tells this observer; the write's result or failure is passed on. */
   default <T> T timed(String store, java.util.function.Supplier<T> write) {
     return timed(store, 1, write);

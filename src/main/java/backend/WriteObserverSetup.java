@@ -17,4 +17,10 @@ public final class WriteObserverSetup extends Setup {
   public WriteObserver observer() {
     return observer;
   }
+
+  /** The observer {@code system} was set up with, or {@link WriteObserver#NONE}. */
+  public static WriteObserver observerOf(org.apache.pekko.actor.ActorSystem system) {
+    return system.settings().setup().get(WriteObserverSetup.class)
+        .map(WriteObserverSetup::observer).orElse(WriteObserver.NONE);
+  }
 }
